@@ -1,0 +1,81 @@
+"""The command line: one click group, one place that turns errors into exit codes and advice.
+
+Each command lives in its own module under ``transfer.commands`` and exposes ``command``
+(a ``click.Command``); the list of modules is ``transfer.commands.COMMAND_MODULES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from transfer.commands import COMMAND_MODULES
+from transfer.environment import Environment
+from transfer.errors import ExitStatus, RateLimited, TransferError
+
+
+class _Group(click.Group):
+    """Runs a command and maps every error to the exit-code contract."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TransferError as error:
+            env = ctx.find_object(Environment)
+            if env is not None and env.traceback:
+                raise
+            report_error(error)
+            ctx.exit(int(error.exit_status))
+        except KeyboardInterrupt:
+            click.echo("Interrupted. Progress is saved; run the same command again to resume.",
+                       err=True)
+            ctx.exit(int(ExitStatus.INTERRUPTED))
+
+
+def report_error(error: TransferError) -> None:
+    """Print an error the way every command does: the message, then what to do about it."""
+    click.echo(f"Error: {error.message}", err=True)
+    if isinstance(error, RateLimited):
+        click.echo(
+            f"Spotify asked to wait {error.retry_after:.0f} s. Resume after "
+            f"{error.resume_at.astimezone().strftime('%Y-%m-%d %H:%M:%S %Z')} by running the "
+            "same command again.",
+            err=True,
+        )
+    if error.advice:
+        click.echo(error.advice, err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path), default=None,
+    help="Settings file (TOML). Default: $SPOTIFY_TRANSFER_CONFIG or the user config folder.",
+)
+@click.option("-v", "--verbose", count=True, help="More log lines (-vv for debug).")
+@click.option("--traceback", is_flag=True, help="Show the full traceback of an error.")
+@click.version_option(package_name="spotify-transfer")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, verbose: int, traceback: bool) -> None:
+    """Move a whole Spotify library from one account to another, and keep them in step."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Environment(config_path=config_path, traceback=traceback)
+
+
+for _name in COMMAND_MODULES:
+    _module = importlib.import_module(f"transfer.commands.{_name}")
+    cli.add_command(_module.command)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    cli.main(args=list(argv) if argv is not None else None, prog_name="spotify-transfer")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

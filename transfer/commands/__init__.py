@@ -1,0 +1,7 @@
+"""The CLI's commands, one module each; every module exposes ``command`` (a click.Command).
+
+Add a module here to register its command with ``spotify-transfer``.
+"""
+
+COMMAND_MODULES: list[str] = [
+]
