@@ -4,4 +4,5 @@ Add a module here to register its command with ``spotify-transfer``.
 """
 
 COMMAND_MODULES: list[str] = [
+    "sandbox",
 ]

@@ -140,6 +140,7 @@ class UserLibrary(_Seed):
     playlists: list[str] = Field(
         [], description="the user's playlist list (own and followed), as GET /me/playlists shows it"
     )
+    users: list[str] = Field([], description="followed user ids, in the order followed")
 
 
 class App(_Seed):
