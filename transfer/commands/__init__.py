@@ -4,5 +4,8 @@ Add a module here to register its command with ``spotify-transfer``.
 """
 
 COMMAND_MODULES: list[str] = [
+    "login",
+    "whoami",
+    "export",
     "sandbox",
 ]

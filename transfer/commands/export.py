@@ -1,0 +1,43 @@
+"""``spotify-transfer export [-o FILE]``: the source library as a JSON snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from transfer.environment import Environment
+
+
+@click.command("export")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write the snapshot (default: the state folder's snapshots/).")
+@click.option("--account", type=click.Choice(["source", "target"]), default="source",
+              show_default=True, help="Which account to export.")
+@click.pass_obj
+def command(env: Environment, output: Path | None, account: str) -> None:
+    """Write the whole library (playlists with their items, Liked Songs, albums, artists,
+    shows, episodes, audiobooks) to a versioned JSON snapshot you can keep as a backup."""
+    from transfer.export import default_snapshot_path, read_library, write_snapshot
+    from transfer.progress import logging_above_bars
+
+    adapter = env.adapter(account)
+    progress = env.progress()
+    try:
+        with logging_above_bars(env.stderr):
+            library = read_library(adapter, progress)
+    finally:
+        progress.close()
+    path = output or default_snapshot_path(env.settings.home, library.account.id,
+                                           library.exported_at)
+    write_snapshot(library, path)
+    entries = sum(len(playlist.entries or ()) for playlist in library.playlists)
+    click.echo(
+        f"Exported {library.account.display_name or library.account.id} to {path}:\n"
+        f"  {len(library.playlists)} playlists ({entries} entries), "
+        f"{len(library.liked_songs)} Liked Songs, {len(library.albums)} albums, "
+        f"{len(library.artists)} artists, {len(library.shows)} shows, "
+        f"{len(library.episodes)} episodes, {len(library.audiobooks)} audiobooks\n"
+        f"  {sum(adapter.calls.values())} API calls",
+        file=env.stdout,
+    )

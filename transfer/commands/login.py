@@ -1,0 +1,37 @@
+"""``spotify-transfer login source|target``: log an account in through the browser."""
+
+from __future__ import annotations
+
+import webbrowser
+
+import click
+
+from transfer.environment import Environment
+
+
+@click.command("login")
+@click.argument("account", type=click.Choice(["source", "target"]))
+@click.option("--no-browser", is_flag=True,
+              help="Print the address to open and read back the address the browser went to.")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port of the loopback redirect (default: the redirect URI's port).")
+@click.pass_obj
+def command(env: Environment, account: str, no_browser: bool, port: int | None) -> None:
+    """Log the SOURCE (old) or TARGET (new) account in with Spotify (PKCE, no secret kept)."""
+    from transfer.auth import LoginDialog, log_in
+
+    def show(text: str) -> None:
+        click.echo(text, file=env.stderr)
+
+    def read_redirect(prompt: str) -> str:
+        click.echo(prompt, file=env.stderr, nl=False)
+        return env.stdin.readline().strip()
+
+    dialog = LoginDialog(
+        show=show,
+        read_redirect=read_redirect,
+        open_browser=None if no_browser else webbrowser.open,
+    )
+    user = log_in(account, env.settings, env.token_store(), dialog, port=port)
+    click.echo(f"Logged in the {account} account as {user.display_name or user.id} ({user.id}).",
+               file=env.stdout)

@@ -1,0 +1,127 @@
+"""What a failed attempt means: a final error, or a failure worth another attempt.
+
+The rule for writes: a 429 was not applied, so it is always retried. A 5xx, a timeout or a
+dropped connection may have been applied; an endpoint that is not safe to send twice (adding
+playlist items, creating a playlist) then raises ``OutcomeUnknown`` for the caller to reconcile,
+unless the connection was never made (nothing was sent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import requests
+import urllib3.exceptions
+from spotipy.exceptions import SpotifyException
+
+from transfer.errors import (
+    Forbidden,
+    MissingScope,
+    NotFound,
+    OutcomeUnknown,
+    RateLimited,
+    SpotifyError,
+    TransferError,
+)
+from transfer.spotify.endpoints import SAVE_TRACKS_TIMESTAMPED, Endpoint
+from transfer.spotify.errors import DatesNotSupported
+from transfer.spotify.retry import Throttled, Transient, Unauthorized
+
+QUOTA_REASON = "QUOTA_EXCEEDED"
+SCOPE_MESSAGE = "insufficient client scope"
+
+RateLimitedFactory = Callable[[float, bool], RateLimited]
+
+
+def from_status(
+    error: SpotifyException,
+    endpoint: Endpoint,
+    path: str,
+    account: str,
+    max_retry_after: float,
+    rate_limited: RateLimitedFactory,
+) -> Exception:
+    """The exception to raise for an HTTP error answer."""
+    status = int(error.http_status)
+    message = _message(error)
+    if status == 429:
+        retry_after = _retry_after(error)
+        if error.reason == QUOTA_REASON:
+            return rate_limited(retry_after if retry_after is not None else 3600.0, True)
+        if retry_after is not None and retry_after > max_retry_after:
+            return rate_limited(retry_after, False)
+        return Throttled(retry_after)
+    if status == 401:
+        return Unauthorized(account)
+    if status >= 500:
+        if endpoint.idempotent:
+            return Transient(f"{status} from {endpoint}", status)
+        return _unknown(endpoint, path, f"Spotify answered {status}")
+    return _client_error(status, message, error.reason, endpoint, account)
+
+
+def from_connection(error: requests.RequestException, endpoint: Endpoint, path: str) -> Exception:
+    """The exception to raise when no HTTP answer came back."""
+    description = f"{type(error).__name__} on {endpoint}"
+    if never_sent(error) or endpoint.idempotent:
+        return Transient(description)
+    return _unknown(endpoint, path, "the connection failed before an answer came")
+
+
+def never_sent(error: requests.RequestException) -> bool:
+    """Whether the request surely did not reach the server (the connection was never made)."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    if not isinstance(error, requests.exceptions.ConnectionError) or not error.args:
+        return False
+    cause = error.args[0]
+    if isinstance(cause, urllib3.exceptions.MaxRetryError):
+        cause = cause.reason
+    return isinstance(cause, urllib3.exceptions.NewConnectionError | ConnectionRefusedError)
+
+
+def _unknown(endpoint: Endpoint, path: str, what: str) -> OutcomeUnknown:
+    return OutcomeUnknown(
+        f"{endpoint.method} {path}: {what}; it may or may not have been applied.",
+        method=endpoint.method,
+        path=path,
+    )
+
+
+def _client_error(
+    status: int, message: str, reason: str | None, endpoint: Endpoint, account: str
+) -> TransferError:
+    text = f"Spotify refused {endpoint} for the {account} account ({status}: {message})"
+    if status == 403 and SCOPE_MESSAGE in message.lower():
+        return MissingScope(
+            f"The log-in of the {account} account lacks a permission {endpoint} needs "
+            f"({', '.join(endpoint.scopes) or 'unknown scope'}).",
+            account=account,
+            advice=f"Run `spotify-transfer login {account}` to grant every permission.",
+        )
+    if status == 403 and endpoint == SAVE_TRACKS_TIMESTAMPED:
+        return DatesNotSupported(
+            "Spotify refused to set the dates of Liked Songs (an Extended-Quota app is needed).",
+            status=status,
+            reason=reason,
+        )
+    if status == 403:
+        return Forbidden(text, status=status, reason=reason)
+    if status == 404:
+        return NotFound(text, status=status, reason=reason)
+    return SpotifyError(text, status=status, reason=reason)
+
+
+def _message(error: SpotifyException) -> str:
+    """Spotipy puts ``<url>:\\n <message>`` in ``msg``; keep the message."""
+    text = str(error.msg or "")
+    return text.split(":\n", 1)[-1].strip() or "no message"
+
+
+def _retry_after(error: SpotifyException) -> float | None:
+    headers = error.headers or {}
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
