@@ -20,6 +20,10 @@ OpenAPI 3.0 is not JSON Schema; three adaptations are made, each stated here:
 * ``PlaylistTrackObject.item`` and ``.track`` may be ``null``: the spec's own text says "a track
   object may be `null`. This can happen if a track is no longer available", but its schema
   omits ``nullable``.
+* Local files: Spotify describes a local file in a playlist as a track with ``is_local: true``
+  and null ids, hrefs, album type, dates (Web API concepts, "Playlists: local files"), which
+  the schema cannot express; ``item``/``track`` also accept that shape, where any field of
+  the track, its album and its artists may be null.
 * Where an error answer's body is a bare ``ErrorObject`` (the 400 of the three ``/me/library``
   operations), the wrapped ``{"error": ErrorObject}`` is expected instead: every other error
   answer of the spec wraps it, as Spotify's regular error format does.
@@ -114,6 +118,8 @@ CONDITIONAL_PROPERTIES: Mapping[str, frozenset[str]] = {
     # Added to the spec in 2026; not every answer carries it.
     "PrivateUserObject": frozenset({"account_id"}),
     "CursorObject": frozenset({"before"}),
+    # A track has an ISRC, an album a UPC (sometimes an EAN): never all three.
+    "ExternalIdObject": frozenset({"isrc", "ean", "upc"}),
 }
 
 _SPEC_NULLABLE = (("PlaylistTrackObject", "item"), ("PlaylistTrackObject", "track"))
@@ -233,8 +239,6 @@ def _adapt(components: dict[str, Any], *, strict: bool) -> dict[str, Any]:
     """The spec's components made into draft-4 JSON Schema, as the module docstring says."""
     components = copy.deepcopy(components)
     schemas = components["schemas"]
-    for name, field in _SPEC_NULLABLE:
-        schemas[name]["properties"][field]["nullable"] = True
     if strict:
         for name, schema in schemas.items():
             _require_documented(schema, CONDITIONAL_PROPERTIES.get(name, frozenset()))
@@ -245,7 +249,42 @@ def _adapt(components: dict[str, Any], *, strict: bool) -> dict[str, Any]:
             node["required"] = [key for key in node["required"] if key not in deprecated]
             if not node["required"]:
                 del node["required"]
+    schemas["LocalTrackObject"] = _local_track(schemas, strict)
+    for name, field in _SPEC_NULLABLE:
+        union = schemas[name]["properties"][field]
+        union["nullable"] = True
+        union["anyOf"] = [*union.pop("oneOf"), {"$ref": "#/components/schemas/LocalTrackObject"}]
     return _nullable_to_json_schema(components)
+
+
+def _loose(schemas: Mapping[str, Any], name: str, strict: bool) -> dict[str, Any]:
+    """Schema ``name`` with every property nullable and link objects free-form."""
+    properties = {}
+    for key, value in _own_properties(schemas[name], schemas).items():
+        if key in ("external_urls", "external_ids"):
+            value = {"type": "object"}
+        properties[key] = {**value, "nullable": True}
+    loose: dict[str, Any] = {"type": "object", "properties": properties}
+    if strict:
+        conditional = CONDITIONAL_PROPERTIES.get(name, frozenset())
+        loose["required"] = sorted(key for key, value in properties.items()
+                                   if not value.get("deprecated") and key not in conditional)
+    return loose
+
+
+def _local_track(schemas: Mapping[str, Any], strict: bool) -> dict[str, Any]:
+    """A local file's track object, as the module docstring says."""
+    track = _loose(schemas, "TrackObject", strict)
+    album = _loose(schemas, "SimplifiedAlbumObject", strict)
+    album["required"] = [key for key in album.get("required", []) if key not in
+                         CONDITIONAL_PROPERTIES["AlbumBase"]]
+    track["properties"]["album"] = album
+    track["properties"]["artists"] = {
+        "type": "array", "items": _loose(schemas, "SimplifiedArtistObject", strict)
+    }
+    track["properties"]["is_local"] = {"enum": [True]}
+    track["required"] = sorted({*track.get("required", []), "is_local", "type", "uri"})
+    return track
 
 
 def _require_documented(schema: dict[str, Any], conditional: frozenset[str]) -> None:
@@ -343,12 +382,38 @@ def validate_answer(
         raise SpecMismatch(f"{key}: content type {content_type!r}, the spec says JSON")
     errors = sorted(validator.iter_errors(body), key=lambda error: str(error.absolute_path))
     if errors:
-        details = "\n".join(
-            f"  at {'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message[:300]}"
-            for error in errors[:10]
-        )
+        details = "\n".join(_describe(error) for error in errors[:10])
         raise SpecMismatch(f"{key}: the body does not match the spec:\n{details}")
     return op
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    leaves = _leaves(error)
+    return "\n".join(
+        f"  at {'/'.join(map(str, leaf.absolute_path)) or '(root)'}: {leaf.message[:300]}"
+        for leaf in leaves[:3]
+    )
+
+
+def _leaves(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """The reasons of a failure; for a ``oneOf``/``anyOf``, those of the branch meant (the
+    one whose ``type`` matched), not of every branch."""
+    if not error.context:
+        return [error]
+    branches: dict[object, list[jsonschema.ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+
+    def wrong_kind(errors: list[jsonschema.ValidationError]) -> bool:
+        return any(
+            (e.validator == "type" and e.absolute_path == error.absolute_path)
+            or (e.validator == "enum" and list(e.absolute_path)[-1:] == ["type"])
+            for e in errors
+        )
+
+    meant = [errors for errors in branches.values() if not wrong_kind(errors)]
+    chosen = min(meant or list(branches.values()), key=len)
+    return [leaf for sub in chosen for leaf in _leaves(sub)]
 
 
 def _allowance(op: Operation, status: int) -> Allowance:

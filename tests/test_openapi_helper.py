@@ -65,8 +65,10 @@ def _episode() -> dict[str, Any]:
 
 
 def _entry(item: dict[str, Any] | None) -> dict[str, Any]:
-    return {"added_at": "2021-03-04T05:06:07Z", "added_by": {"id": "u", "type": "user"},
-            "is_local": False, "item": item, "track": item}
+    added_by = {"id": "u", "type": "user", "href": "x", "uri": "spotify:user:u",
+                "external_urls": {"spotify": "x"}}
+    return {"added_at": "2021-03-04T05:06:07Z", "added_by": added_by, "is_local": False,
+            "item": item, "track": item}
 
 
 def _simplified_playlist(**overrides: Any) -> dict[str, Any]:
@@ -274,3 +276,33 @@ def test_a_missing_spec_skips_with_a_reason(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(openapi, "SPEC_PATH", tmp_path / "absent.yml")
     with pytest.raises(pytest.skip.Exception, match="OpenAPI spec is not at"):
         openapi.load_spec()
+
+
+def _local_track(is_local: bool = True) -> dict[str, Any]:
+    links: dict[str, Any] = {"external_urls": {}, "href": None, "id": None, "uri": None}
+    album: dict[str, Any] = {
+        "album_type": None, "total_tracks": None, **links, "images": [], "name": "Tape",
+        "release_date": None, "release_date_precision": None, "type": "album", "artists": [],
+    }
+    return {"album": album, "artists": [{**links, "name": "", "type": "artist"}],
+            "disc_number": 0, "duration_ms": 1000, "explicit": False, "external_ids": {},
+            **links, "uri": "spotify:local:::Demo:1", "is_local": is_local, "name": "Demo",
+            "preview_url": None, "track_number": 0, "type": "track"}
+
+
+def test_local_files_may_have_null_fields_but_only_when_local() -> None:
+    entry = {**_entry(_local_track()), "is_local": True}
+    validate_answer("GET", "/v1/playlists/p/items", 200, _paging([entry]), strict=True)
+    with pytest.raises(SpecMismatch, match="does not match the spec"):
+        validate_answer("GET", "/v1/playlists/p/items", 200,
+                        _paging([_entry(_local_track(is_local=False))]))
+
+
+def test_strict_mode_takes_partial_external_ids_and_names_the_meant_branch() -> None:
+    track = {**_track(), "external_ids": {"isrc": "QZ1"}, "preview_url": None}
+    entry = _entry(track)
+    validate_answer("GET", "/v1/playlists/p/items", 200, _paging([entry]), strict=True)
+    del track["duration_ms"]
+    with pytest.raises(SpecMismatch, match="'duration_ms' is a required property") as raised:
+        validate_answer("GET", "/v1/playlists/p/items", 200, _paging([entry]), strict=True)
+    assert "show" not in str(raised.value)  # the episode branch is not the one meant
