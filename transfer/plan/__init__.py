@@ -1,0 +1,73 @@
+"""The plan: what a transfer will do, computed without any I/O.
+
+``diff(source, target, options, links)`` compares two library snapshots and returns a
+:class:`Plan`, a frozen list of typed actions that ``plan`` renders and ``transfer`` executes.
+"""
+
+from transfer.plan.actions import (
+    ADD_BATCH,
+    DATED_BATCH,
+    LIBRARY_BATCH,
+    Action,
+    AddPlaylistItems,
+    CreatePlaylist,
+    DatedTrack,
+    SaveLibraryItems,
+    SaveLikedWithDates,
+    Skip,
+    SkippedItem,
+    SkipReason,
+    UpdatePlaylistDetails,
+    UploadCover,
+    WriteAction,
+    category_of,
+    plain_batches,
+)
+from transfer.plan.cost import CallBudget, estimated_seconds, least_calls
+from transfer.plan.diff import diff
+from transfer.plan.endpoints import Endpoint
+from transfer.plan.links import (
+    PlaylistDetails,
+    PlaylistLink,
+    copy_needs_reading,
+    known_copy_uris,
+    source_needs_reading,
+)
+from transfer.plan.model import CategoryOutline, Plan, PlaylistChange, PlaylistOutline
+from transfer.plan.options import PlanOptions, Privacy
+
+__all__ = [
+    "ADD_BATCH",
+    "DATED_BATCH",
+    "LIBRARY_BATCH",
+    "Action",
+    "AddPlaylistItems",
+    "CallBudget",
+    "CategoryOutline",
+    "CreatePlaylist",
+    "DatedTrack",
+    "Endpoint",
+    "Plan",
+    "PlanOptions",
+    "PlaylistChange",
+    "PlaylistDetails",
+    "PlaylistLink",
+    "PlaylistOutline",
+    "Privacy",
+    "SaveLibraryItems",
+    "SaveLikedWithDates",
+    "Skip",
+    "SkipReason",
+    "SkippedItem",
+    "UpdatePlaylistDetails",
+    "UploadCover",
+    "WriteAction",
+    "category_of",
+    "copy_needs_reading",
+    "diff",
+    "estimated_seconds",
+    "known_copy_uris",
+    "least_calls",
+    "plain_batches",
+    "source_needs_reading",
+]

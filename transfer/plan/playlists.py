@@ -1,0 +1,303 @@
+"""Planning one source playlist: copy it, continue its copy, follow it, or say why not.
+
+A copy made earlier (known from its link) is continued only while it is a prefix of what the
+source holds now: then the missing tail is appended. When the copy has diverged (items removed,
+reordered or added by someone in the target account, or removed in the source), ``transfer``
+leaves it as it is and reports ``DIVERGED``; ``sync --mirror`` is what brings it back in line.
+An unavailable entry in the copy (``uri`` None) matches whatever the source has at that place:
+a track the tool added that Spotify later withdrew is not a divergence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from transfer.models import Category, Kind, Playlist, PlaylistEntry, kind_of
+from transfer.plan.actions import (
+    ADD_BATCH,
+    AddPlaylistItems,
+    CreatePlaylist,
+    Skip,
+    SkippedItem,
+    SkipReason,
+    UpdatePlaylistDetails,
+    UploadCover,
+    WriteAction,
+)
+from transfer.plan.links import PlaylistDetails, PlaylistLink, known_copy_uris
+from transfer.plan.model import PlaylistChange, PlaylistOutline
+from transfer.plan.options import PlanOptions
+
+_ADDABLE = (Kind.TRACK, Kind.EPISODE)
+
+
+@dataclass(frozen=True)
+class PlaylistPlan:
+    """The plan for one source playlist: its writes (in order), or a URI to follow."""
+
+    outline: PlaylistOutline
+    writes: tuple[WriteAction, ...] = ()
+    follow: str | None = None
+    skips: tuple[Skip, ...] = ()
+
+
+def plan_playlist(
+    playlist: Playlist,
+    options: PlanOptions,
+    link: PlaylistLink | None,
+    target_by_id: Mapping[str, Playlist],
+) -> PlaylistPlan:
+    refusal = _refusal(playlist, options)
+    if refusal is not None:
+        return _skipped(playlist, *refusal)
+    if playlist.relation != "owned":
+        return _follow(playlist, target_by_id)
+    if link is None:
+        return _new_copy(playlist, options)
+    return _continue_copy(playlist, options, link, target_by_id.get(link.target_playlist_id))
+
+
+def _refusal(playlist: Playlist, options: PlanOptions) -> tuple[SkipReason, str] | None:
+    if not options.wants(Category.PLAYLISTS):
+        return SkipReason.CATEGORY_OFF, ""
+    pattern = options.excluding_pattern(playlist.name)
+    if pattern is not None:
+        return SkipReason.EXCLUDED, pattern
+    if not options.is_included(playlist.name):
+        return SkipReason.NOT_INCLUDED, ", ".join(options.include_playlists)
+    return None
+
+
+def _follow(playlist: Playlist, target_by_id: Mapping[str, Playlist]) -> PlaylistPlan:
+    if playlist.id in target_by_id:
+        return _skipped(playlist, SkipReason.ALREADY_FOLLOWED, target_id=playlist.id)
+    outline = _outline(playlist, PlaylistChange.FOLLOW, target_id=playlist.id)
+    return PlaylistPlan(outline=outline, follow=playlist.uri)
+
+
+def _new_copy(playlist: Playlist, options: PlanOptions) -> PlaylistPlan:
+    if playlist.entries is None:
+        return _skipped(playlist, SkipReason.ITEMS_UNKNOWN)
+    uris, entry_skips = carried_entries(playlist)
+    details = target_details(playlist, options)
+    create = CreatePlaylist(source_playlist_id=playlist.id, **details.model_dump())
+    cover = _cover_upload(playlist, None, None)
+    writes: tuple[WriteAction, ...] = (create, *_adds(playlist, None, uris, 0), *cover)
+    outline = _outline(
+        playlist,
+        PlaylistChange.CREATE,
+        adding=len(uris),
+        skipped_entries=len(entry_skips),
+        cover=bool(cover),
+    )
+    return PlaylistPlan(outline=outline, writes=writes, skips=entry_skips)
+
+
+def _continue_copy(
+    playlist: Playlist, options: PlanOptions, link: PlaylistLink, copy: Playlist | None
+) -> PlaylistPlan:
+    target_id = link.target_playlist_id
+    if copy is None:
+        return _skipped(playlist, SkipReason.COPY_REMOVED, target_id=target_id)
+    tail = _missing_tail(playlist, link, copy)
+    if isinstance(tail, Skip):
+        return PlaylistPlan(outline=_skip_outline(playlist, tail, target_id), skips=(tail,))
+    uris, start, entry_skips = tail
+    details = _details_update(playlist, options, link)
+    cover = _cover_upload(playlist, link.cover_url, target_id)
+    writes: tuple[WriteAction, ...] = (*details, *_adds(playlist, target_id, uris, start), *cover)
+    if not writes:
+        skip = _skip(playlist, SkipReason.UP_TO_DATE)
+        outline = _skip_outline(playlist, skip, target_id, start, len(entry_skips))
+        return PlaylistPlan(outline=outline, skips=(skip, *entry_skips))
+    outline = _outline(
+        playlist,
+        PlaylistChange.UPDATE,
+        target_id=target_id,
+        adding=len(uris),
+        already_there=start,
+        skipped_entries=len(entry_skips),
+        cover=bool(cover),
+        details=bool(details),
+    )
+    return PlaylistPlan(outline=outline, writes=writes, skips=entry_skips)
+
+
+_Tail = tuple[tuple[str, ...], int, tuple[Skip, ...]]
+
+
+def _missing_tail(playlist: Playlist, link: PlaylistLink, copy: Playlist) -> _Tail | Skip:
+    """The URIs to append to a copy, where they start, and the entries that cannot move; or
+    the skip that says why the copy is left alone."""
+    if playlist.entries is None:
+        if playlist.snapshot_id is None or playlist.snapshot_id != link.source_snapshot_id:
+            return _skip(playlist, SkipReason.ITEMS_UNKNOWN)
+        return (), len(link.target_uris), ()
+    wanted, entry_skips = carried_entries(playlist)
+    present = known_copy_uris(link, copy)
+    if present is None:
+        return _skip(playlist, SkipReason.ITEMS_UNKNOWN, "the copy in the target was not read")
+    if not is_prefix(present, wanted):
+        return _skip(playlist, SkipReason.DIVERGED)
+    return wanted[len(present) :], len(present), entry_skips
+
+
+def is_prefix(present: Sequence[str | None], wanted: Sequence[str]) -> bool:
+    """Whether a copy's URIs begin what the source holds (None, unavailable, matches any)."""
+    if len(present) > len(wanted):
+        return False
+    return all(have is None or have == want for have, want in zip(present, wanted, strict=False))
+
+
+def carried_entries(playlist: Playlist) -> tuple[tuple[str, ...], tuple[Skip, ...]]:
+    """The URIs of a playlist that can be copied, in order, and a skip for each that cannot."""
+    uris: list[str] = []
+    skips: list[Skip] = []
+    for position, entry in enumerate(playlist.entries or ()):
+        reason = _entry_problem(entry)
+        if reason is None and entry.uri is not None:
+            uris.append(entry.uri)
+        else:
+            skips.append(_entry_skip(playlist, position, entry, reason or SkipReason.UNAVAILABLE))
+    return tuple(uris), tuple(skips)
+
+
+def _entry_problem(entry: PlaylistEntry) -> SkipReason | None:
+    if entry.is_local:
+        return SkipReason.LOCAL_FILE
+    if entry.uri is None:
+        return SkipReason.UNAVAILABLE
+    try:
+        kind = kind_of(entry.uri)
+    except ValueError:
+        return SkipReason.UNSUPPORTED
+    if kind is Kind.LOCAL:
+        return SkipReason.LOCAL_FILE
+    return None if kind in _ADDABLE else SkipReason.UNSUPPORTED
+
+
+def _entry_skip(
+    playlist: Playlist, position: int, entry: PlaylistEntry, reason: SkipReason
+) -> Skip:
+    item = SkippedItem(
+        category=Category.PLAYLISTS,
+        name=entry.name,
+        uri=entry.uri,
+        artists=entry.artists,
+        playlist_id=playlist.id,
+        playlist_name=playlist.name,
+        position=position,
+    )
+    return Skip(item=item, reason=reason)
+
+
+def target_details(playlist: Playlist, options: PlanOptions) -> PlaylistDetails:
+    """The details a copy of ``playlist`` gets: prefix/suffix and privacy override applied."""
+    return PlaylistDetails(
+        name=options.target_name(playlist.name),
+        description=playlist.description,
+        public=options.target_public(playlist.public, playlist.collaborative),
+        collaborative=playlist.collaborative,
+    )
+
+
+def _details_update(
+    playlist: Playlist, options: PlanOptions, link: PlaylistLink
+) -> tuple[UpdatePlaylistDetails, ...]:
+    """Details change only when the source's differ from those the tool last set, so edits
+    made in the target account survive until the source itself changes."""
+    details = target_details(playlist, options)
+    if details == link.details:
+        return ()
+    return (
+        UpdatePlaylistDetails(
+            source_playlist_id=playlist.id,
+            target_playlist_id=link.target_playlist_id,
+            playlist_name=playlist.name,
+            **details.model_dump(),
+        ),
+    )
+
+
+def _cover_upload(
+    playlist: Playlist, uploaded_url: str | None, target_id: str | None
+) -> tuple[UploadCover, ...]:
+    cover = playlist.cover
+    if cover is None or not cover.custom or cover.url == uploaded_url:
+        return ()
+    upload = UploadCover(
+        source_playlist_id=playlist.id,
+        target_playlist_id=target_id,
+        playlist_name=playlist.name,
+        cover_url=cover.url,
+    )
+    return (upload,)
+
+
+def _adds(
+    playlist: Playlist, target_id: str | None, uris: Sequence[str], start: int
+) -> tuple[AddPlaylistItems, ...]:
+    return tuple(
+        AddPlaylistItems(
+            source_playlist_id=playlist.id,
+            target_playlist_id=target_id,
+            playlist_name=playlist.name,
+            uris=tuple(uris[offset : offset + ADD_BATCH]),
+            position=start + offset,
+        )
+        for offset in range(0, len(uris), ADD_BATCH)
+    )
+
+
+def _skip(playlist: Playlist, reason: SkipReason, detail: str = "") -> Skip:
+    item = SkippedItem(
+        category=Category.PLAYLISTS,
+        name=playlist.name,
+        uri=playlist.uri,
+        playlist_id=playlist.id,
+        playlist_name=playlist.name,
+        count=1,
+    )
+    return Skip(item=item, reason=reason, detail=detail)
+
+
+def _skipped(
+    playlist: Playlist, reason: SkipReason, detail: str = "", target_id: str | None = None
+) -> PlaylistPlan:
+    skip = _skip(playlist, reason, detail)
+    return PlaylistPlan(outline=_skip_outline(playlist, skip, target_id), skips=(skip,))
+
+
+def _skip_outline(
+    playlist: Playlist,
+    skip: Skip,
+    target_id: str | None,
+    already_there: int = 0,
+    skipped_entries: int = 0,
+) -> PlaylistOutline:
+    change = PlaylistChange.UNCHANGED if skip.reason.already_there else PlaylistChange.SKIP
+    return _outline(
+        playlist,
+        change,
+        target_id=target_id,
+        skip_reason=skip.reason,
+        already_there=already_there,
+        skipped_entries=skipped_entries,
+    )
+
+
+def _outline(playlist: Playlist, change: PlaylistChange, **counts: object) -> PlaylistOutline:
+    entries = len(playlist.entries) if playlist.entries is not None else playlist.total
+    return PlaylistOutline.model_validate(
+        {
+            "source_id": playlist.id,
+            "name": playlist.name,
+            "relation": playlist.relation,
+            "owner_name": playlist.owner_name,
+            "snapshot_id": playlist.snapshot_id,
+            "change": change,
+            "entries": entries,
+            **counts,
+        }
+    )
