@@ -72,7 +72,8 @@ class UserLibraryState:
 
 
 class SandboxState:
-    """Thread-safe state of one sandbox."""
+    """Thread-safe state of one sandbox. The seed is not changed: what the sandbox changes
+    (playlists, libraries, tokens) is copied; the catalogue and users are shared, read-only."""
 
     def __init__(
         self,
@@ -82,7 +83,6 @@ class SandboxState:
         id_seed: int = 0,
     ) -> None:
         check_seed(seed)
-        seed = seed.model_copy(deep=True)
         self.lock = threading.RLock()
         self.clock = clock or Clock()
         self.schema_version = seed.schema_version
@@ -100,7 +100,9 @@ class SandboxState:
         self.show_episodes: dict[str, list[str]] = {}
         for episode in seed.catalog.episodes:
             self.show_episodes.setdefault(episode.show_id, []).append(episode.id)
-        self.playlists: dict[str, Playlist] = {playlist.id: playlist for playlist in seed.playlists}
+        self.playlists: dict[str, Playlist] = {
+            playlist.id: playlist.model_copy(deep=True) for playlist in seed.playlists
+        }
         self._seeded_libraries = list(seed.libraries)
         self.libraries = {
             user_id: UserLibraryState(library) for user_id, library in seed.libraries.items()

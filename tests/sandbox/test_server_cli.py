@@ -1,0 +1,66 @@
+"""``spotify-transfer sandbox`` starts, prints the settings to export, serves, and stops."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from transfer.sandbox.seed import SandboxSeed
+from transfer.sandbox.tiny import tiny_seed
+
+
+def test_sandbox_command_prints_settings_serves_and_dumps(tmp_path: Path) -> None:
+    seed_file, dump_file = tmp_path / "seed.json", tmp_path / "dump.json"
+    seed_file.write_text(tiny_seed().model_dump_json(), encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "transfer", "sandbox", "--seed", str(seed_file), "--port", "0",
+         "--dump", str(dump_file), "--rate-limit", "1000"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        settings = _read_settings(process)
+        api, accounts = settings["SPOTIFY_TRANSFER_API_URL"], settings[
+            "SPOTIFY_TRANSFER_ACCOUNTS_URL"]
+        assert api == accounts + "/v1" and accounts.startswith("http://127.0.0.1:")
+        assert settings["SPOTIFY_TRANSFER_CLIENT_ID"] == "sandbox-client-id"
+        token = requests.post(accounts + "/api/token", timeout=5, data={
+            "grant_type": "refresh_token", "client_id": "sandbox-client-id",
+            "refresh_token": settings["SPOTIFY_TRANSFER_TARGET_REFRESH_TOKEN"],
+        }).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        assert requests.get(api + "/me", headers=headers, timeout=5).json()["id"] == "alex.new"
+        assert requests.put(api + "/me/library", params={"uris": "spotify:album:al4"},
+                            headers=headers, timeout=5).status_code == 200
+        assert requests.get(accounts + "/_sandbox/faults", timeout=5).json()["rate_limit"] == 1000
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "State written to" in out
+    dumped = SandboxSeed.model_validate_json(dump_file.read_text(encoding="utf-8"))
+    assert [ref.id for ref in dumped.libraries["alex.new"].albums] == ["al4"]
+
+
+def test_sandbox_command_refuses_a_broken_seed(tmp_path: Path) -> None:
+    seed_file = tmp_path / "seed.json"
+    seed_file.write_text('{"app": {}}', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "transfer", "sandbox", "--seed", str(seed_file)],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert "is not a sandbox seed" in done.stderr
+
+
+def _read_settings(process: subprocess.Popen[str]) -> dict[str, str]:
+    assert process.stdout is not None
+    settings: dict[str, str] = {}
+    for line in process.stdout:
+        if line.startswith("export "):
+            name, _, value = line.removeprefix("export ").strip().partition("=")
+            settings[name] = value
+        if "Ctrl-C" in line:
+            return settings
+    raise AssertionError("the sandbox command stopped before printing its settings")
