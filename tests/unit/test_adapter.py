@@ -283,3 +283,11 @@ def test_spotipy_logs_no_token_and_no_handled_error(caplog: pytest.LogCaptureFix
     spotipy_records = [record for record in caplog.records if record.name.startswith("spotipy")]
     assert not spotipy_records
     assert "access-1" not in caplog.text
+
+
+def test_descriptions_are_unescaped_once() -> None:
+    listed = summary("own", "alex.old")
+    listed["description"] = "Rock &amp; roll &#x2F; more &#x27;n&#x27; &lt;3"
+    test = rig(lambda sent: Reply(200, ME) if sent.path == "/me" else paged([listed], sent))
+    (playlist,) = test.adapter.my_playlists()
+    assert playlist.description == "Rock & roll / more 'n' <3"

@@ -7,6 +7,7 @@ are ignored (a saved-track object's ``track`` is its current, not deprecated, na
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,12 @@ def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def description_text(description: str | None) -> str:
+    """A playlist description as written: Spotify answers it HTML-escaped (``&#x27;`` for
+    ``'``, ``&#x2F;`` for ``/``), and it must not be escaped twice when copied."""
+    return html.unescape(description or "")
 
 
 def cover_of(images: list[Json] | None) -> Cover | None:
@@ -52,7 +59,7 @@ def playlist_of(playlist: Json, me_id: str) -> Playlist:
     return Playlist(
         id=playlist["id"],
         name=playlist.get("name") or "",
-        description=playlist.get("description") or "",
+        description=description_text(playlist.get("description")),
         public=playlist.get("public"),
         collaborative=bool(playlist.get("collaborative")),
         owner_id=owner["id"],
