@@ -1,0 +1,68 @@
+"""A run's counts per category, from its actions: what is done, left, failed or skipped.
+
+Saved items count under their category (a followed playlist under ``playlists``); a created
+playlist counts under ``playlists`` and the entries of copies (added or skipped) under
+``playlist_items``;
+``covers`` and ``playlist_details`` count uploads and detail changes. ``already_there`` holds
+what needed no work (already followed, copies up to date).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from transfer.journal.records import ActionRecord, Outcome
+from transfer.models import Category
+from transfer.plan import (
+    AddPlaylistItems,
+    CreatePlaylist,
+    SaveLibraryItems,
+    SaveLikedWithDates,
+    Skip,
+    UpdatePlaylistDetails,
+    UploadCover,
+    category_of,
+)
+
+PLAYLIST_ITEMS = "playlist_items"
+COVERS = "covers"
+PLAYLIST_DETAILS = "playlist_details"
+
+
+def run_counts(records: Iterable[ActionRecord]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for record in records:
+        action = record.action
+        if isinstance(action, Skip):
+            column = "already_there" if action.reason.already_there else "skipped"
+            group = PLAYLIST_ITEMS if action.item.position is not None else action.item.category
+            counts[group][column] += action.item.count
+            continue
+        column = _column(record.outcome)
+        for group, amount in _groups(action):
+            counts[group][column] += amount
+    return {group: dict(columns) for group, columns in counts.items()}
+
+
+def _column(outcome: Outcome) -> str:
+    if outcome is Outcome.DONE:
+        return "done"
+    return "failed" if outcome is Outcome.FAILED else "left"
+
+
+def _groups(action: object) -> list[tuple[str, int]]:
+    if isinstance(action, CreatePlaylist):
+        return [(Category.PLAYLISTS.value, 1)]
+    if isinstance(action, AddPlaylistItems):
+        return [(PLAYLIST_ITEMS, len(action.uris))]
+    if isinstance(action, UploadCover):
+        return [(COVERS, 1)]
+    if isinstance(action, UpdatePlaylistDetails):
+        return [(PLAYLIST_DETAILS, 1)]
+    if isinstance(action, SaveLibraryItems | SaveLikedWithDates):
+        groups: dict[str, int] = defaultdict(int)
+        for uri in action.uris:
+            groups[category_of(uri).value] += 1
+        return list(groups.items())
+    return []
