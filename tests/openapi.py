@@ -17,9 +17,9 @@ OpenAPI 3.0 is not JSON Schema; three adaptations are made, each stated here:
   names them (``AlbumObject.label``, ``...available_markets``): Spotify removed them for
   Development-Mode apps in February 2026 (``SPOTIFY_API.md``), which is what ``deprecated``
   records.
-* ``PlaylistTrackObject.item`` and ``.track`` may be ``null``: the spec's own text says "a track
-  object may be `null`. This can happen if a track is no longer available", but its schema
-  omits ``nullable``.
+* A property whose description says it may be `` `null` `` is nullable, as is what
+  ``_SPEC_NULLABLE`` lists with the reason: the schemas often omit ``nullable`` where the text
+  says it (``CursorPagingObject.next``: "( `null` if none)").
 * Local files: Spotify describes a local file in a playlist as a track with ``is_local: true``
   and null ids, hrefs, album type, dates (Web API concepts, "Playlists: local files"), which
   the schema cannot express; ``item``/``track`` also accept that shape, where any field of
@@ -92,6 +92,12 @@ UNDOCUMENTED_STATUSES: Mapping[int, Allowance] = {
         "#/components/responses/NotFound",
         "path-id",
     ),
+    413: Allowance(
+        "Spotify refuses a custom cover over its 256 KB payload limit (the spec states the "
+        "limit but no status) with 413 and its regular error body.",
+        "#/components/responses/BadRequest",
+        "input",
+    ),
     500: Allowance(
         "Server errors happen (and the sandbox injects them as faults); the spec lists none. "
         "The body is Spotify's regular error object.",
@@ -122,7 +128,16 @@ CONDITIONAL_PROPERTIES: Mapping[str, frozenset[str]] = {
     "ExternalIdObject": frozenset({"isrc", "ean", "upc"}),
 }
 
-_SPEC_NULLABLE = (("PlaylistTrackObject", "item"), ("PlaylistTrackObject", "track"))
+_SPEC_NULLABLE: Mapping[tuple[str, str], str] = {
+    ("PlaylistTrackObject", "item"): "SimplifiedPlaylistObject.items says: a track object may "
+    "be `null`. This can happen if a track is no longer available",
+    ("PlaylistTrackObject", "track"): "as item",
+    ("CursorObject", "after"): "on the last page, where next is `null`, there is no cursor",
+    ("CursorObject", "before"): "as after",
+}
+# Descriptions that mention `null` about something other than the property itself.
+_NULL_TEXT_ELSEWHERE = {("SimplifiedPlaylistObject", "items"),
+                        ("SimplifiedPlaylistObject", "tracks")}
 
 
 # loading -------------------------------------------------------------------------------------
@@ -193,7 +208,8 @@ def api_path(url_or_path: str) -> str:
     """The path relative to the API base: ``http://h/v1/me/tracks?x`` -> ``/me/tracks``."""
     path = urlsplit(url_or_path).path
     index = path.find(API_PREFIX + "/")
-    return path[index + len(API_PREFIX):] if index >= 0 else path
+    path = path[index + len(API_PREFIX):] if index >= 0 else path
+    return path.rstrip("/") or "/"  # Spotify answers /me/ as /me (spotipy asks for "me/")
 
 
 def find_template(path: str) -> str:
@@ -239,6 +255,7 @@ def _adapt(components: dict[str, Any], *, strict: bool) -> dict[str, Any]:
     """The spec's components made into draft-4 JSON Schema, as the module docstring says."""
     components = copy.deepcopy(components)
     schemas = components["schemas"]
+    _nullable_where_said(schemas)
     if strict:
         for name, schema in schemas.items():
             _require_documented(schema, CONDITIONAL_PROPERTIES.get(name, frozenset()))
@@ -250,11 +267,22 @@ def _adapt(components: dict[str, Any], *, strict: bool) -> dict[str, Any]:
             if not node["required"]:
                 del node["required"]
     schemas["LocalTrackObject"] = _local_track(schemas, strict)
-    for name, field in _SPEC_NULLABLE:
-        union = schemas[name]["properties"][field]
-        union["nullable"] = True
+    for field in ("item", "track"):
+        union = schemas["PlaylistTrackObject"]["properties"][field]
         union["anyOf"] = [*union.pop("oneOf"), {"$ref": "#/components/schemas/LocalTrackObject"}]
     return _nullable_to_json_schema(components)
+
+
+def _nullable_where_said(schemas: dict[str, Any]) -> None:
+    for name, schema in schemas.items():
+        members = [schema, *(m for m in schema.get("allOf", []) if "$ref" not in m)]
+        for member in members:
+            for key, value in member.get("properties", {}).items():
+                said = "`null`" in str(value.get("description", ""))
+                if (name, key) in _SPEC_NULLABLE or (
+                    said and (name, key) not in _NULL_TEXT_ELSEWHERE
+                ):
+                    value["nullable"] = True
 
 
 def _loose(schemas: Mapping[str, Any], name: str, strict: bool) -> dict[str, Any]:
