@@ -67,10 +67,13 @@ def _minute(ref: SavedRef) -> str:
 
 
 class SavedCollection:
-    """Saved items of one kind, oldest first (the seed's order); the API pages newest first."""
+    """Saved items of one kind, oldest first (the seed's order); the API pages newest first.
+
+    Refs are never changed in place (a new save is a new ref), so they are shared, not copied.
+    """
 
     def __init__(self, refs: list[SavedRef]) -> None:
-        self._refs = [ref.model_copy() for ref in refs]
+        self._refs = list(refs)
         self._by_id = {ref.id: ref for ref in self._refs}
 
     def __contains__(self, item_id: object) -> bool:
@@ -116,4 +119,4 @@ class SavedCollection:
         return True
 
     def to_list(self) -> list[SavedRef]:
-        return [ref.model_copy() for ref in self._refs]
+        return list(self._refs)

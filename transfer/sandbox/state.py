@@ -72,8 +72,12 @@ class UserLibraryState:
 
 
 class SandboxState:
-    """Thread-safe state of one sandbox. The seed is not changed: what the sandbox changes
-    (playlists, libraries, tokens) is copied; the catalogue and users are shared, read-only."""
+    """Thread-safe state of one sandbox.
+
+    The seed is not changed. The sandbox never mutates a seed object other than a playlist
+    (its fields and entry list, which are copied); entries, saved refs, the catalogue and
+    users are replaced rather than changed, so they are shared with the seed.
+    """
 
     def __init__(
         self,
@@ -101,7 +105,8 @@ class SandboxState:
         for episode in seed.catalog.episodes:
             self.show_episodes.setdefault(episode.show_id, []).append(episode.id)
         self.playlists: dict[str, Playlist] = {
-            playlist.id: playlist.model_copy(deep=True) for playlist in seed.playlists
+            playlist.id: playlist.model_copy(update={"entries": list(playlist.entries)})
+            for playlist in seed.playlists
         }
         self._seeded_libraries = list(seed.libraries)
         self.libraries = {
@@ -307,7 +312,11 @@ class SandboxState:
     # -- dump -----------------------------------------------------------------------------
 
     def dump(self) -> SandboxSeed:
-        """The current state as a seed (a deep copy: later changes do not show in it)."""
+        """The current state as a seed; later changes do not show in it.
+
+        Fast at any size: playlists and every list are copied, the objects that never change
+        (catalogue items, users, entries, saved refs) are shared. Do not mutate those.
+        """
         with self.lock:
             seed = SandboxSeed(
                 schema_version=self.schema_version,
@@ -319,11 +328,14 @@ class SandboxState:
                     "episodes": list(self.episodes.values()),
                     "audiobooks": list(self.audiobooks.values()),
                 },
-                playlists=list(self.playlists.values()),
+                playlists=[
+                    playlist.model_copy(update={"entries": list(playlist.entries)})
+                    for playlist in self.playlists.values()
+                ],
                 libraries=self._dump_libraries(),
                 refresh_tokens=self.tokens.refresh_tokens(),
             )
-            return seed.model_copy(deep=True)
+            return seed
 
     def _dump_libraries(self) -> dict[str, UserLibrary]:
         order = self._seeded_libraries + [
