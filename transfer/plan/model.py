@@ -41,6 +41,7 @@ class PlaylistOutline(_Frozen):
     )
     change: PlaylistChange
     skip_reason: SkipReason | None = None
+    skip_detail: str = Field("", description="e.g. the pattern that excluded it")
     entries: int | None = Field(None, description="entries in the source; None when not read")
     adding: int = 0
     already_there: int = 0

@@ -282,6 +282,7 @@ def _skip_outline(
         change,
         target_id=target_id,
         skip_reason=skip.reason,
+        skip_detail=skip.detail,
         already_there=already_there,
         skipped_entries=skipped_entries,
     )

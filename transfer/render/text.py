@@ -1,0 +1,205 @@
+"""The plan as text for a person: per category what is new, already there and skipped (and
+why), per playlist the counts, then the API calls and the time it will take.
+
+Symbols as an infrastructure tool uses them: ``+`` made or followed, ``~`` changed, ``=``
+already there, ``-`` not moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from itertools import groupby
+
+from transfer.models import SAVED_CATEGORIES, Category
+from transfer.plan import (
+    Plan,
+    PlaylistChange,
+    PlaylistOutline,
+    Skip,
+    SkipReason,
+    estimated_seconds,
+)
+from transfer.render.words import (
+    CATEGORY_NAMES,
+    ENDPOINT_NAMES,
+    duration,
+    number,
+    plural,
+    quoted,
+)
+
+LISTED_SKIPS = 10
+"""Skipped items listed per reason unless ``verbose``; the JSON document lists all."""
+
+
+def render_plan(
+    plan: Plan,
+    reads: Mapping[str, int] | None = None,
+    origin: str = "live",
+    verbose: bool = False,
+) -> str:
+    """The whole plan as text. ``reads`` are the calls made to build it, per endpoint."""
+    sections = [
+        _heading(plan, origin),
+        _playlists(plan, verbose),
+        _saved(plan),
+        _cannot_move(plan.skips, verbose),
+        _notes(plan.notes),
+        _cost(plan, reads or {}),
+        _verdict(plan),
+    ]
+    return "\n\n".join(section for section in sections if section) + "\n"
+
+
+def _heading(plan: Plan, origin: str) -> str:
+    source = _account(plan.source.id, plan.source.display_name)
+    target = _account(plan.target.id, plan.target.display_name)
+    where = "the live account" if origin == "live" else f"the snapshot {origin}"
+    return f"Plan: {source} → {target}\nSource read from {where}."
+
+
+def _account(user_id: str, display_name: str | None) -> str:
+    return f"{display_name} ({user_id})" if display_name else user_id
+
+
+def _playlists(plan: Plan, verbose: bool) -> str:
+    outline = plan.category(Category.PLAYLISTS)
+    if not outline.in_source:
+        return "Playlists: none in the source."
+    counts = [
+        (outline.new, "new"),
+        (outline.updated, "to update"),
+        (outline.already_there, "already there"),
+        (outline.skipped, "skipped"),
+    ]
+    summary = ", ".join(f"{number(count)} {label}" for count, label in counts if count)
+    lines = [f"Playlists ({number(outline.in_source)}): {summary}"]
+    unchanged = [p for p in plan.playlists if p.change is PlaylistChange.UNCHANGED]
+    lines.extend(_playlist_line(p) for p in plan.playlists if verbose or p not in unchanged)
+    if unchanged and not verbose:
+        lines.append(f"  = {plural(len(unchanged), 'playlist')} already there, not listed")
+    return "\n".join(lines)
+
+
+def _playlist_line(playlist: PlaylistOutline) -> str:
+    symbol, verb, what = _playlist_words(playlist)
+    return f"  {symbol} {verb:<9} {quoted(playlist.name)}{what}"
+
+
+def _playlist_words(playlist: PlaylistOutline) -> tuple[str, str, str]:
+    change = playlist.change
+    if change is PlaylistChange.CREATE:
+        return "+", "create", _create_counts(playlist)
+    if change is PlaylistChange.FOLLOW:
+        owner = f" by {playlist.owner_name}" if playlist.owner_name else ""
+        kind = " (you collaborate on it)" if playlist.relation == "collaborator" else ""
+        return "+", "follow", f"{owner}{kind}"
+    if change is PlaylistChange.UPDATE:
+        return "~", "update", _update_counts(playlist)
+    reason = playlist.skip_reason.text if playlist.skip_reason else ""
+    if playlist.skip_detail:
+        reason += f" ({playlist.skip_detail})"
+    if change is PlaylistChange.UNCHANGED:
+        return "=", "keep", f": {reason}"
+    return "-", "skip", f": {reason}"
+
+
+def _create_counts(playlist: PlaylistOutline) -> str:
+    parts = [plural(playlist.adding, "item")]
+    if playlist.skipped_entries:
+        parts.append(f"{number(playlist.skipped_entries)} cannot move")
+    if playlist.cover:
+        parts.append("custom cover")
+    return f": {', '.join(parts)}"
+
+
+def _update_counts(playlist: PlaylistOutline) -> str:
+    parts = []
+    if playlist.adding:
+        parts.append(f"+{plural(playlist.adding, 'item')} "
+                     f"({number(playlist.already_there)} already there)")
+    if playlist.details:
+        parts.append("new details")
+    if playlist.cover:
+        parts.append("new cover")
+    return f": {', '.join(parts)}"
+
+
+def _saved(plan: Plan) -> str:
+    rows = [plan.category(category) for category in SAVED_CATEGORIES]
+    if not any(row.in_source for row in rows):
+        return "Saved items: none in the source."
+    turned_off = {skip.item.category for skip in plan.skips
+                  if skip.reason is SkipReason.CATEGORY_OFF}
+    lines = [f"{'Saved items':<22}{'new':>8}{'already there':>15}{'skipped':>9}"]
+    for row in rows:
+        if not row.in_source:
+            continue
+        note = "  (turned off)" if row.category in turned_off else ""
+        lines.append(
+            f"  {CATEGORY_NAMES[row.category]:<20}{number(row.new):>8}"
+            f"{number(row.already_there):>15}{number(row.skipped):>9}{note}"
+        )
+    return "\n".join(lines)
+
+
+def _cannot_move(skips: Iterable[Skip], verbose: bool) -> str:
+    losses = [skip for skip in skips if skip.item.position is not None or _is_saved_item(skip)]
+    if not losses:
+        return ""
+    lines = [f"Cannot move ({number(len(losses))}):"]
+    for reason, group in groupby(sorted(losses, key=lambda s: s.reason.value), lambda s: s.reason):
+        items = list(group)
+        lines.append(f"  {reason.text} ({number(len(items))}):")
+        shown = items if verbose else items[:LISTED_SKIPS]
+        lines.extend(f"    {_skipped_item(skip)}" for skip in shown)
+        if len(items) > len(shown):
+            lines.append(f"    … and {number(len(items) - len(shown))} more (see plan --json)")
+    return "\n".join(lines)
+
+
+def _is_saved_item(skip: Skip) -> bool:
+    return skip.item.category is not Category.PLAYLISTS and skip.reason is not \
+        SkipReason.CATEGORY_OFF
+
+
+def _skipped_item(skip: Skip) -> str:
+    item = skip.item
+    name = quoted(item.name) if item.name else "an item with no name"
+    by = f" by {', '.join(item.artists)}" if item.artists else ""
+    if item.position is None:
+        return f"{name}{by} ({CATEGORY_NAMES[item.category]})"
+    return f"{name}{by}, #{item.position + 1} in {quoted(item.playlist_name or '')}"
+
+
+def _notes(notes: Iterable[str]) -> str:
+    lines = [f"  ! {note}" for note in notes]
+    return "\n".join(["Notes:", *lines]) if lines else ""
+
+
+def _cost(plan: Plan, reads: Mapping[str, int]) -> str:
+    writes = plan.calls()
+    parts = ", ".join(
+        f"{number(count)} {ENDPOINT_NAMES.get(endpoint, str(endpoint))}"
+        for endpoint, count in sorted(writes.items())
+    )
+    line = f"API calls: {plural(sum(writes.values()), 'write')}" + (f" ({parts})" if parts else "")
+    if reads:
+        line += f"; {plural(sum(reads.values()), 'read')} made to build this plan"
+    return f"{line}\nEstimated time: {duration(estimated_seconds(writes))}, if Spotify does not " \
+        "ask to wait."
+
+
+def _verdict(plan: Plan) -> str:
+    if plan.is_empty:
+        return "Nothing to do: the target already has everything that can move."
+    changes = [outline.change for outline in plan.playlists]
+    parts = [
+        (changes.count(PlaylistChange.CREATE), "playlist to create", "playlists to create"),
+        (changes.count(PlaylistChange.FOLLOW), "playlist to follow", "playlists to follow"),
+        (sum(o.adding for o in plan.playlists), "item to add to playlists",
+         "items to add to playlists"),
+        (sum(plan.category(c).new for c in SAVED_CATEGORIES), "item to save", "items to save"),
+    ]
+    said = ", ".join(plural(count, one, many) for count, one, many in parts if count)
+    return f"Plan: {said or 'playlist details to bring up to date'}."

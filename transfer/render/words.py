@@ -1,0 +1,49 @@
+"""Words and numbers for people: category names, counts, durations."""
+
+from __future__ import annotations
+
+from transfer.models import Category
+from transfer.plan import Endpoint
+
+CATEGORY_NAMES: dict[Category, str] = {
+    Category.PLAYLISTS: "Playlists",
+    Category.LIKED_SONGS: "Liked Songs",
+    Category.ALBUMS: "Albums",
+    Category.ARTISTS: "Artists (followed)",
+    Category.SHOWS: "Shows",
+    Category.EPISODES: "Episodes",
+    Category.AUDIOBOOKS: "Audiobooks",
+}
+
+ENDPOINT_NAMES: dict[Endpoint, str] = {
+    Endpoint.CREATE_PLAYLIST: "create playlist",
+    Endpoint.ADD_ITEMS: "add to playlist",
+    Endpoint.UPLOAD_COVER: "upload cover",
+    Endpoint.CHANGE_DETAILS: "change details",
+    Endpoint.SAVE_LIBRARY: "save/follow",
+    Endpoint.SAVE_TRACKS: "save with dates",
+}
+
+
+def number(count: int) -> str:
+    return f"{count:,}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else plural_form or f"{singular}s"
+    return f"{number(count)} {word}"
+
+
+def duration(seconds: float) -> str:
+    """``about 40 s``, ``about 3 min``, ``about 1 h 20 min``."""
+    if seconds < 90:
+        return f"about {max(1, round(seconds))} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"about {minutes} min"
+    hours, rest = divmod(minutes, 60)
+    return f"about {hours} h {rest} min" if rest else f"about {hours} h"
+
+
+def quoted(name: str) -> str:
+    return f"“{name}”"
