@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +12,7 @@ import spotipy
 from spotipy.oauth2 import SpotifyOauthError
 
 from tests.sandbox.server_support import REDIRECT_URI, headless, pkce_login, pkce_manager
+from transfer.sandbox.clock import ManualClock
 from transfer.sandbox.server import SandboxServer
 from transfer.sandbox.tiny import tiny_seed
 
@@ -132,3 +134,18 @@ def headless_with(server: SandboxServer, refresh_token: str) -> spotipy.Spotify:
     spotify = headless(server, "alex.new")
     spotify.auth_manager.cache_handler.token_info["refresh_token"] = refresh_token
     return spotify
+
+
+def test_refresh_tokens_expire_six_months_after_sign_in() -> None:
+    clock = ManualClock(datetime(2027, 1, 10, tzinfo=UTC))
+    seed = tiny_seed()
+    seed.refresh_tokens[0].issued_at = "2026-07-12T00:00:00Z"
+    with SandboxServer(seed, clock=clock) as server:
+        old_token = seed.refresh_tokens[0].token
+        assert token(server, grant_type="refresh_token", refresh_token=old_token).ok
+        clock.advance(2 * 86_400)
+        expired = token(server, grant_type="refresh_token", refresh_token=old_token)
+        assert expired.json()["error"] == "invalid_grant"
+        fresh = server.refresh_token("alex.old")
+        assert fresh != old_token
+        assert token(server, grant_type="refresh_token", refresh_token=fresh).ok

@@ -157,6 +157,10 @@ class RefreshToken(_Seed):
     token: str
     user_id: str
     scopes: list[str]
+    issued_at: str | None = Field(
+        None, description="sign-in time (ISO 8601); the token expires six months later "
+                          "(Spotify, since July 2026). None: it never expires"
+    )
 
 
 class SandboxSeed(_Seed):

@@ -155,7 +155,7 @@ class SandboxState:
 
     def refresh_token(self, user_id: str, all_scopes: list[str]) -> str:
         with self.lock:
-            return self.tokens.refresh_token_for(user_id, all_scopes)
+            return self.tokens.refresh_token_for(user_id, all_scopes, self.clock.now())
 
     # -- library --------------------------------------------------------------------------
 

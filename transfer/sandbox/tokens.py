@@ -2,7 +2,8 @@
 
 Codes are single use (even a failed exchange spends one) and bound to the client, the redirect
 URI and the PKCE challenge. A refresh answers a new access token and the same refresh token,
-which stays valid (so one kept in the environment keeps working) until its user is revoked.
+which stays valid (so one kept in the environment keeps working) until its user is revoked or
+six months after the sign-in that issued it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from transfer.sandbox.apierror import ApiError
+from transfer.sandbox.clock import iso, parse_iso
 from transfer.sandbox.seed import RefreshToken
 
 CODE_LIFETIME = timedelta(minutes=10)
 DEFAULT_TOKEN_LIFETIME = 3600
+REFRESH_TOKEN_LIFETIME = timedelta(days=183)
+"""Refresh tokens expire six months after the sign-in (Spotify, since 2026-07-20)."""
 
 
 class OAuthError(Exception):
@@ -67,12 +71,15 @@ class TokenStore:
     def refresh_tokens(self) -> list[RefreshToken]:
         return [token.model_copy(deep=True) for token in self._refresh.values()]
 
-    def refresh_token_for(self, user_id: str, all_scopes: list[str]) -> str:
-        """A valid refresh token of ``user_id``: the first one held, or a new one."""
+    def refresh_token_for(self, user_id: str, all_scopes: list[str], now: datetime) -> str:
+        """A valid refresh token of ``user_id``: the first unexpired one held, or a new one."""
         for token in self._refresh.values():
-            if token.user_id == user_id:
+            if token.user_id == user_id and (
+                token.issued_at is None
+                or parse_iso(token.issued_at) + REFRESH_TOKEN_LIFETIME > now
+            ):
                 return token.token
-        return self._mint_refresh(user_id, all_scopes)
+        return self._mint_refresh(user_id, all_scopes, now)
 
     def issue_code(
         self, user_id: str, client_id: str, redirect_uri: str, challenge: str,
@@ -96,12 +103,15 @@ class TokenStore:
             raise OAuthError("invalid_grant", "Invalid redirect URI")
         if not verifier or s256(verifier) != grant.code_challenge:
             raise OAuthError("invalid_grant", "code_verifier was incorrect")
-        refresh = self._mint_refresh(grant.user_id, list(grant.scopes))
+        refresh = self._mint_refresh(grant.user_id, list(grant.scopes), now)
         return self._token_answer(grant.user_id, list(grant.scopes), refresh, now)
 
     def refresh(self, refresh_token: str, now: datetime) -> dict[str, object]:
         held = self._refresh.get(refresh_token)
-        if held is None:
+        if held is None or (
+            held.issued_at is not None
+            and parse_iso(held.issued_at) + REFRESH_TOKEN_LIFETIME <= now
+        ):
             raise OAuthError("invalid_grant", "Invalid refresh token")
         return self._token_answer(held.user_id, held.scopes, refresh_token, now)
 
@@ -133,9 +143,11 @@ class TokenStore:
             for key, grant in self._access.items()
         }
 
-    def _mint_refresh(self, user_id: str, scopes: list[str]) -> str:
+    def _mint_refresh(self, user_id: str, scopes: list[str], now: datetime) -> str:
         token = "sandbox-refresh-" + secrets.token_urlsafe(32)
-        self._refresh[token] = RefreshToken(token=token, user_id=user_id, scopes=list(scopes))
+        self._refresh[token] = RefreshToken(
+            token=token, user_id=user_id, scopes=list(scopes), issued_at=iso(now)
+        )
         return token
 
     def _token_answer(
