@@ -31,6 +31,8 @@ OpenAPI 3.0 is not JSON Schema; three adaptations are made, each stated here:
 ``strict=True`` additionally requires every documented, non-deprecated property except those
 in ``CONDITIONAL_PROPERTIES`` (fields Spotify sends only in some circumstances): the spec's own
 ``required`` lists are sparse (a ``PlaylistObject`` has none), so without it ``{}`` passes.
+``partial=True`` (answers to requests with the ``fields`` filter, which asks for a subset)
+requires nothing and checks the types of what is there.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
 import pytest
@@ -337,12 +339,24 @@ def _nullable_to_json_schema(node: Any) -> Any:
 
 
 @functools.cache
-def _components(strict: bool) -> dict[str, Any]:
+def _components(strict: bool, partial: bool = False) -> dict[str, Any]:
+    if partial:
+        return _without_required(_components(False))
     return _adapt(load_spec()["components"], strict=strict)
 
 
+def _without_required(schema: dict[str, Any]) -> dict[str, Any]:
+    schema = copy.deepcopy(schema)
+    for node in list(_walk(schema)):
+        if isinstance(node.get("required"), list):
+            del node["required"]
+    return schema
+
+
 @functools.cache
-def _validator(response_ref_or_key: str, strict: bool) -> jsonschema.Draft4Validator | None:
+def _validator(
+    response_ref_or_key: str, strict: bool, partial: bool = False
+) -> jsonschema.Draft4Validator | None:
     """A validator for a response (``METHOD template status`` or a components ref); None when
     the response documents no body."""
     spec = load_spec()
@@ -361,7 +375,9 @@ def _validator(response_ref_or_key: str, strict: bool) -> jsonschema.Draft4Valid
         schema = _resolve(spec, "#/components/responses/BadRequest")["content"][
             "application/json"]["schema"]
     schema = _nullable_to_json_schema(schema)
-    root = {**schema, "components": _components(strict)}
+    if partial:
+        schema = _without_required(schema)
+    root = {**schema, "components": _components(strict, partial)}
     return jsonschema.Draft4Validator(root, format_checker=FORMATS)
 
 
@@ -393,15 +409,16 @@ def validate_answer(
     raw_body: bytes | None = None,
     template: str | None = None,
     strict: bool = False,
+    partial: bool = False,
 ) -> Operation:
     """Validate one answer; ``body`` is the decoded JSON (None when there was none)."""
     template = template or find_template(api_path(path))
     op = operation(method, template)
     key = f"{op.method} {template} {status}"
     if str(status) in op.spec.get("responses", {}):
-        validator = _validator(key, strict)
+        validator = _validator(key, strict, partial)
     else:
-        validator = _validator(_allowance(op, status).response_ref, strict)
+        validator = _validator(_allowance(op, status).response_ref, strict, partial)
     if validator is None:
         if raw_body:
             raise SpecMismatch(f"{key}: the spec documents no body, got {raw_body[:200]!r}")
@@ -462,7 +479,8 @@ def _allowance(op: Operation, status: int) -> Allowance:
 def validate_response(
     response: requests.Response, *, template: str | None = None, strict: bool = False
 ) -> Operation:
-    """Validate a ``requests`` response to a request made to the API (``.../v1/...``)."""
+    """Validate a ``requests`` response to a request made to the API (``.../v1/...``); an
+    answer to a request with the ``fields`` filter is validated as ``partial``."""
     request = response.request
     assert request.method is not None and request.url is not None
     raw = response.content
@@ -480,6 +498,7 @@ def validate_response(
         raw_body=raw,
         template=template,
         strict=strict,
+        partial="fields" in parse_qs(urlsplit(request.url).query),
     )
 
 

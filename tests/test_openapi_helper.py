@@ -308,3 +308,13 @@ def test_strict_mode_takes_partial_external_ids_and_names_the_meant_branch() -> 
     with pytest.raises(SpecMismatch, match="'duration_ms' is a required property") as raised:
         validate_answer("GET", "/v1/playlists/p/items", 200, _paging([entry]), strict=True)
     assert "show" not in str(raised.value)  # the episode branch is not the one meant
+
+
+def test_partial_answers_need_no_field_but_keep_their_types() -> None:
+    validate_answer("GET", "/v1/playlists/p/items", 200,
+                    {"items": [{"added_at": "2020-01-01T00:00:00Z"}]}, partial=True)
+    with pytest.raises(SpecMismatch, match="at items/0/added_at"):
+        validate_answer("GET", "/v1/playlists/p/items", 200, {"items": [{"added_at": 5}]},
+                        partial=True)
+    with pytest.raises(SpecMismatch, match="required property"):
+        validate_answer("GET", "/v1/playlists/p/items", 200, {"items": []})

@@ -104,6 +104,9 @@ def test_403_for_the_items_of_a_playlist_neither_owned_nor_collaborated(
     assert message
     _error(sandbox.call("POST", f"/playlists/{FRIENDS}/items",
                         json={"uris": _track_uris(1)}), 403)
+    _error(sandbox.call("PUT", f"/playlists/{FRIENDS}/items", json={"uris": []}), 403)
+    _error(sandbox.call("DELETE", f"/playlists/{FRIENDS}/items",
+                        json={"items": [{"uri": _track_uris(1)[0]}]}), 403)
     _error(sandbox.call("PUT", f"/playlists/{FRIENDS}", json={"name": "mine"}), 403)
     _error(sandbox.call("PUT", f"/playlists/{OWNED}/images", user=TARGET_USER,
                         data=b"/9j/"), 403)

@@ -242,3 +242,19 @@ def test_spotipy_reads_through_the_validating_session(
     assert shows["total"] == facts.saved_shows
     artists = spotify.current_user_followed_artists(limit=50)["artists"]
     assert len(list(itertools.islice(artists["items"], 50))) == min(50, facts.followed_artists)
+
+
+@pytest.mark.xfail(strict=True, reason="/work/notes/spec_findings.md: the fields filter the "
+                   "spec documents for GET /playlists/{id} and its items is ignored")
+def test_the_fields_filter(sandbox: Sandbox, facts: SeedFacts) -> None:
+    playlist_id = facts.owned_playlist_ids[3]
+    page = sandbox.get_ok(f"/playlists/{playlist_id}/items?limit=2&fields=total,limit")
+    assert page == {"total": facts.playlist_sizes[playlist_id], "limit": 2}
+    page = sandbox.get_ok(
+        f"/playlists/{playlist_id}/items?limit=2&fields=items(added_at,item(name))"
+    )
+    assert set(page) == {"items"}
+    assert all(set(entry) == {"added_at", "item"} and set(entry["item"]) == {"name"}
+               for entry in page["items"])
+    playlist = sandbox.get_ok(f"/playlists/{playlist_id}?fields=name,description")
+    assert set(playlist) == {"name", "description"}
