@@ -95,7 +95,8 @@ def tracks(prefix: str, count: int) -> list[str]:
 @dataclass
 class SimulatedTarget:
     """A target account in memory. ``apply`` plays write actions as Spotify would: a created or
-    followed playlist goes to the top of the list, a saved item to the top of its collection."""
+    followed playlist goes to the top of the list, a saved item to the top of its collection,
+    a followed artist to the end of the list."""
 
     library: Library
     links: dict[str, PlaylistLink] = field(default_factory=dict)
@@ -187,7 +188,11 @@ class SimulatedTarget:
             return
         items = getattr(self.library, category.value)
         assert uri not in {item.uri for item in items}, f"{uri} saved twice"
-        self._set(**{category.value: (SavedItem(uri=uri, added_at=added_at), *items)})
+        item = SavedItem(uri=uri, added_at=added_at)
+        if category is Category.ARTISTS:  # listed in the order followed
+            self._set(artists=(*items, item))
+        else:
+            self._set(**{category.value: (item, *items)})
 
     def _sort_liked(self) -> None:
         ordered = sorted(
@@ -304,10 +309,10 @@ def saved_uris(library: Library, category: Category) -> list[str]:
 
 def expected_saved(source: Library, target: Library, category: Category) -> list[str]:
     """What a collection should hold after a transfer: the new items, in the source's order,
-    on top of what the target had."""
+    on top of what the target had (below it for followed artists)."""
     had = saved_uris(target, category)
     new = [uri for uri in dict.fromkeys(saved_uris(source, category)) if uri not in had]
-    return [*new, *had]
+    return [*had, *new] if category is Category.ARTISTS else [*new, *had]
 
 
 def carried(playlist: Playlist) -> list[str]:

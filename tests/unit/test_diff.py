@@ -187,6 +187,18 @@ def test_saved_items_go_oldest_first_in_batches_of_40_across_kinds() -> None:
     assert [len(batch.uris) for batch in batches] == [40, 14]
     assert _saved_uris(plan) == [*reversed(tracks("l", 50)), "spotify:album:a1",
                                  "spotify:album:a2", "spotify:artist:r1", "spotify:audiobook:b1"]
+    two_artists = library(artists=saved("spotify:artist:r1", "spotify:artist:r2", dated=False))
+    assert _saved_uris(diff(two_artists, TARGET)) == ["spotify:artist:r1", "spotify:artist:r2"]
+
+
+def test_artists_are_followed_in_the_order_listed() -> None:
+    artists = saved("spotify:artist:first", "spotify:artist:second", dated=False)
+    target = library("alex.new", artists=saved("spotify:artist:mine", dated=False))
+    plan = diff(library(artists=artists), target)
+    assert _saved_uris(plan) == ["spotify:artist:first", "spotify:artist:second"]
+    result = SimulatedTarget(target).apply_plan(plan).library
+    assert [a.uri for a in result.artists] == ["spotify:artist:mine", "spotify:artist:first",
+                                               "spotify:artist:second"]
 
 
 def test_what_the_target_already_saved_is_counted_and_not_saved_again() -> None:

@@ -8,7 +8,8 @@ How the plan is shaped:
   a custom cover); one with a link is continued (see :mod:`transfer.plan.playlists`). Playlists
   of others, and those the source collaborates on, are followed, unless the target has them.
 - Saved collections (newest first in a snapshot) are saved oldest first so their order
-  survives; items the target already has are left alone. Follows and saves share
+  survives (followed artists, listed in the order followed, keep that order); items the target
+  already has are left alone. Follows and saves share
   ``PUT /me/library`` batches of 40, across kinds: follows that must land between two creates
   are sent before the later create, their batch topped up with saved items, so the number of
   calls is the least the playlist order allows.

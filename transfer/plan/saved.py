@@ -1,8 +1,9 @@
 """Planning one saved collection (Liked Songs, albums, artists, shows, episodes, audiobooks).
 
-A snapshot lists each collection newest first, as Spotify does; the plan saves oldest first so
-the target, which also lists newest first, shows the same order. Items the target already has
-are counted, not saved again, and keep their place.
+Spotify lists saved collections newest first, and a save puts an item on top: so the plan saves
+oldest first and the target shows the same order. Followed artists are listed in the order they
+were followed and a follow goes last, so they are followed in the order listed. Items the
+target already has are counted, not saved again, and keep their place.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def plan_saved(
             new.append(item)
         else:
             skips.append(Skip(item=_skipped_item(category, item), reason=reason))
-    new.reverse()
+    if category is not Category.ARTISTS:
+        new.reverse()
     outline = CategoryOutline(
         category=category,
         in_source=len(items),
