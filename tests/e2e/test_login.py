@@ -250,3 +250,15 @@ def test_a_missing_scope_names_the_account_and_the_fix(
     assert result.exit_code == ExitStatus.ERROR
     assert "The log-in of the source account lacks a permission" in result.output
     assert "spotify-transfer login source" in result.output
+
+
+def test_port_option_moves_the_loopback_listener(
+    login_sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registered = load_settings().redirect_uri
+    port = registered.split(":")[2].split("/")[0]
+    monkeypatch.setenv("SPOTIFY_TRANSFER_REDIRECT_URI", "http://127.0.0.1:8888/callback")
+    monkeypatch.setattr("webbrowser.open", browser_as(SOURCE_USER))
+    result = run("login", "source", "--port", port)
+    assert result.exit_code == 0, result.output
+    assert f"redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback" in result.output

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -291,3 +293,15 @@ def test_descriptions_are_unescaped_once() -> None:
     test = rig(lambda sent: Reply(200, ME) if sent.path == "/me" else paged([listed], sent))
     (playlist,) = test.adapter.my_playlists()
     assert playlist.description == "Rock & roll / more 'n' <3"
+
+
+def test_only_the_adapter_package_imports_spotipy() -> None:
+    package = Path(__file__).resolve().parents[2] / "transfer"
+    importers = {
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(?:from|import)\s+spotipy\b", path.read_text(encoding="utf-8"),
+                     re.MULTILINE)
+    }
+    assert importers, "the adapter does import spotipy"
+    assert all(name.startswith("spotify/") for name in importers), importers

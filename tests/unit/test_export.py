@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tests.unit.spotify_fakes import API, Reply, Sent, paged, rig
 from transfer.errors import InputError
 from transfer.export import default_snapshot_path, load_snapshot, read_library, write_snapshot
 from transfer.models import SCHEMA_VERSION, Account, Library
-from transfer.progress import TqdmProgress
+from transfer.progress import TqdmLoggingHandler, TqdmProgress, logging_above_bars
 
 ME = {"id": "alex.old", "display_name": "Alex"}
 NOW = datetime(2026, 11, 21, 10, 30, tzinfo=UTC)
@@ -166,3 +167,26 @@ def test_newer_snapshot_advice_says_to_upgrade(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_snapshot(path)
     assert "Upgrade" in (caught.value.advice or "")
+
+
+def test_log_lines_go_above_the_bars_while_they_are_drawn() -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    plain = logging.StreamHandler(stream)
+    plain.setFormatter(logging.Formatter("LOG %(message)s"))
+    root.addHandler(plain)
+    try:
+        with logging_above_bars(stream):
+            swapped = [handler for handler in root.handlers
+                       if isinstance(handler, TqdmLoggingHandler)]
+            assert len(swapped) == 1 and plain not in root.handlers
+            bars = TqdmProgress(stream, enabled=True)
+            bars.begin("albums", 2)
+            logging.getLogger("transfer.test").warning("halfway")
+            bars.advance("albums")
+            bars.close()
+        assert plain in root.handlers
+        assert not any(isinstance(handler, TqdmLoggingHandler) for handler in root.handlers)
+    finally:
+        root.removeHandler(plain)
+    assert "LOG halfway\n" in stream.getvalue()
