@@ -175,8 +175,8 @@ def test_counts_per_category(journal: Journal) -> None:
     journal.mark_failed(run_id, plan.writes[3].key, "403 forbidden")
     counts = journal.counts(run_id)
     assert counts["playlists"] == {"done": 2, "already_there": 1}
-    assert counts["playlist_items"] == {"done": 1, "failed": 100, "left": 30, "skipped": 1}
-    assert counts["covers"] == {"left": 1}
+    assert counts["playlist_items"] == {"done": 1, "left": 130, "skipped": 1}
+    assert counts["covers"] == {"failed": 1}
     assert counts["liked_songs"] == {"left": 3}
     journal.finish_run(run_id, RunState.FAILED, message="403")
     assert journal.run(run_id).counts == counts

@@ -4,8 +4,8 @@ How the plan is shaped:
 
 - Playlists are handled bottom of the source list first, because Spotify puts a new or newly
   followed playlist at the top of ``/me/playlists``: so the target's list ends in the source's
-  order. An owned playlist without a link gets a new copy (create, add in batches of 100, upload
-  a custom cover); one with a link is continued (see :mod:`transfer.plan.playlists`). Playlists
+  order. An owned playlist without a link gets a new copy (create, upload a custom cover, add in
+  batches of 100); one with a link is continued (see :mod:`transfer.plan.playlists`). Playlists
   of others, and those the source collaborates on, are followed, unless the target has them.
 - Saved collections (newest first in a snapshot) are saved oldest first so their order
   survives (followed artists, listed in the order followed, keep that order); items the target

@@ -6,6 +6,9 @@ reordered or added by someone in the target account, or removed in the source), 
 leaves it as it is and reports ``DIVERGED``; ``sync --mirror`` is what brings it back in line.
 An unavailable entry in the copy (``uri`` None) matches whatever the source has at that place:
 a track the tool added that Spotify later withdrew is not a divergence.
+
+A playlist's writes run details, cover, then items: the last add's answer then carries the
+copy's final ``snapshot_id``, which lets the next run trust the copy without reading it.
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ def _new_copy(playlist: Playlist, options: PlanOptions) -> PlaylistPlan:
     details = target_details(playlist, options)
     create = CreatePlaylist(source_playlist_id=playlist.id, **details.model_dump())
     cover = _cover_upload(playlist, None, None)
-    writes: tuple[WriteAction, ...] = (create, *_adds(playlist, None, uris, 0), *cover)
+    writes: tuple[WriteAction, ...] = (create, *cover, *_adds(playlist, None, uris, 0))
     outline = _outline(
         playlist,
         PlaylistChange.CREATE,
@@ -106,7 +109,7 @@ def _continue_copy(
     uris, start, entry_skips = tail
     details = _details_update(playlist, options, link)
     cover = _cover_upload(playlist, link.cover_url, target_id)
-    writes: tuple[WriteAction, ...] = (*details, *_adds(playlist, target_id, uris, start), *cover)
+    writes: tuple[WriteAction, ...] = (*details, *cover, *_adds(playlist, target_id, uris, start))
     if not writes:
         skip = _skip(playlist, SkipReason.UP_TO_DATE)
         outline = _skip_outline(playlist, skip, target_id, start, len(entry_skips))
