@@ -9,6 +9,7 @@ from pathlib import Path
 
 import requests
 
+from transfer.sandbox.faults import SPOTIFY_LIKE_COVER_LIMIT, SPOTIFY_LIKE_RATE_LIMIT
 from transfer.sandbox.seed import SandboxSeed
 from transfer.sandbox.tiny import tiny_seed
 
@@ -18,7 +19,7 @@ def test_sandbox_command_prints_settings_serves_and_dumps(tmp_path: Path) -> Non
     seed_file.write_text(tiny_seed().model_dump_json(), encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "transfer", "sandbox", "--seed", str(seed_file), "--port", "0",
-         "--dump", str(dump_file), "--rate-limit", "1000"],
+         "--dump", str(dump_file), "--spotify-like-limits", "--latency", "0.01"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -35,7 +36,9 @@ def test_sandbox_command_prints_settings_serves_and_dumps(tmp_path: Path) -> Non
         assert requests.get(api + "/me", headers=headers, timeout=5).json()["id"] == "alex.new"
         assert requests.put(api + "/me/library", params={"uris": "spotify:album:al4"},
                             headers=headers, timeout=5).status_code == 200
-        assert requests.get(accounts + "/_sandbox/faults", timeout=5).json()["rate_limit"] == 1000
+        faults = requests.get(accounts + "/_sandbox/faults", timeout=5).json()
+        assert (faults["rate_limit"], faults["cover_rate_limit"], faults["latency"]) == (
+            SPOTIFY_LIKE_RATE_LIMIT, SPOTIFY_LIKE_COVER_LIMIT, 0.01)
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)

@@ -14,7 +14,7 @@ import click
 from pydantic import ValidationError
 
 from transfer.errors import ConfigError, InputError
-from transfer.sandbox.faults import Faults
+from transfer.sandbox.faults import SPOTIFY_LIKE_COVER_LIMIT, SPOTIFY_LIKE_RATE_LIMIT, Faults
 from transfer.sandbox.seed import SandboxSeed
 from transfer.sandbox.server import MODES, Mode, SandboxServer
 from transfer.sandbox.tiny import tiny_seed
@@ -103,6 +103,9 @@ def wait_for_stop() -> None:
               help="Seconds added to every API request.")
 @click.option("--latency-jitter", type=click.FloatRange(min=0), default=0.0,
               help="Up to this many random seconds more.")
+@click.option("--spotify-like-limits", is_flag=True,
+              help=f"Rate limits like Spotify's (estimated): {SPOTIFY_LIKE_RATE_LIMIT} requests "
+                   f"and {SPOTIFY_LIKE_COVER_LIMIT} cover uploads per 30 s.")
 @click.option("--rate-limit", type=click.IntRange(min=1), default=None,
               help="API requests per rolling window; over it 429 with Retry-After.")
 @click.option("--rate-window", type=click.FloatRange(min=0.001), default=30.0,
@@ -123,13 +126,17 @@ def wait_for_stop() -> None:
               help='Aim latency and random faults at "METHOD /template" (repeatable).')
 def command(
     seed_path: Path | None, port: int, mode: str, dump_path: Path | None, token_lifetime: int,
-    rng_seed: int, latency: float, latency_jitter: float, rate_limit: int | None,
+    rng_seed: int, latency: float, latency_jitter: float, spotify_like_limits: bool,
+    rate_limit: int | None,
     rate_window: float, cover_rate_limit: int | None, quota: int | None,
     quota_retry_after: int, error_rate: float, fail_after_apply_rate: float,
     drop_after_apply_rate: float, fault_only: tuple[str, ...],
 ) -> None:
     """Run a local Spotify Web API emulator in the foreground (Ctrl-C stops it)."""
     seed = load_seed(seed_path)
+    if spotify_like_limits:
+        rate_limit = rate_limit or SPOTIFY_LIKE_RATE_LIMIT
+        cover_rate_limit = cover_rate_limit or SPOTIFY_LIKE_COVER_LIMIT
     faults = Faults(
         latency=latency, latency_jitter=latency_jitter, rate_limit=rate_limit,
         rate_window=rate_window, cover_rate_limit=cover_rate_limit, quota=quota,

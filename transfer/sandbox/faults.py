@@ -21,6 +21,10 @@ from transfer.sandbox.clock import Clock
 
 QUOTA_RETRY_AFTER = 86_400
 DEFAULT_WINDOW = 30.0
+SPOTIFY_LIKE_RATE_LIMIT = 300
+"""Requests per 30 s: about the 10 a second client authors found to pass without 429s
+(Spotify publishes no number)."""
+SPOTIFY_LIKE_COVER_LIMIT = 20
 
 AfterApply = Literal["502", "drop"]
 
@@ -58,6 +62,11 @@ class Faults(BaseModel):
         0.0, ge=0, le=1, description="share of writes applied, then the connection closed"
     )
     only: list[str] = Field([], description='"METHOD /template" or "/template" to target')
+
+    @classmethod
+    def spotify_like(cls) -> Faults:
+        """A healthy Spotify with a rate limit like the real one's (an estimate)."""
+        return cls(rate_limit=SPOTIFY_LIKE_RATE_LIMIT, cover_rate_limit=SPOTIFY_LIKE_COVER_LIMIT)
 
     def targets(self, method: str, template: str) -> bool:
         if not self.only:

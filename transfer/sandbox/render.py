@@ -216,8 +216,9 @@ class Renderer:
                 "name": show.name,
                 "publisher": show.publisher,
                 "total_episodes": len(self.state.show_episodes.get(item_id, [])),
-                "available_markets": MARKETS if self.extended else [],
             }
+            if self.extended:
+                body["available_markets"] = MARKETS
             return body
         return self._cached("show-simple", show_id, build)
 
@@ -276,7 +277,7 @@ class Renderer:
                 "publisher": book.publisher,
                 "total_chapters": 0,
                 "chapters": self.page(f"/audiobooks/{item_id}/chapters", [], 0, 0, PLAYLIST_PAGE),
-                "available_markets": MARKETS if self.extended else [],
+                **({"available_markets": MARKETS} if self.extended else {}),
             }
         return self._cached("audiobook", audiobook_id, build)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from transfer.sandbox import images
 from transfer.sandbox.apierror import ApiError, bad_request, forbidden, not_found
+from transfer.sandbox.fields import apply_fields, parse_fields
 from transfer.sandbox.render import parse_snapshot_id, snapshot_id
 from transfer.sandbox.routing import Call, Reply, RouteSpec
 from transfer.sandbox.seed import Playlist
@@ -101,9 +102,16 @@ def create_playlist(call: Call, owner_id: str | None = None) -> Reply:
 
 # -- one playlist ----------------------------------------------------------------------------
 
+def filtered(call: Call, body: Any) -> Any:
+    """The answer cut down to the ``fields`` asked for, if any."""
+    text = call.arg("fields")
+    return apply_fields(body, parse_fields(text)) if text else body
+
+
 def get_playlist(call: Call) -> Reply:
     playlist = find_playlist(call)
-    return Reply(200, call.render.playlist(playlist, can_read_items(call, playlist)))
+    body = call.render.playlist(playlist, can_read_items(call, playlist))
+    return Reply(200, filtered(call, body))
 
 
 def change_details(call: Call) -> Reply:
@@ -138,8 +146,9 @@ def get_items(call: Call, max_limit: int = 50) -> Reply:
         call.require_scope("playlist-read-private", "playlist-read-collaborative")
     entries = call.render.entries(playlist, offset, limit)
     path = call.path.rstrip("/")
-    return Reply(200, call.render.page(path, entries, len(playlist.entries), offset, limit,
-                                       call.passthrough_query(*ITEMS_QUERY)))
+    page = call.render.page(path, entries, len(playlist.entries), offset, limit,
+                            call.passthrough_query(*ITEMS_QUERY))
+    return Reply(200, filtered(call, page))
 
 
 def _uris_to_write(call: Call, body: Any) -> list[str] | None:
