@@ -33,7 +33,9 @@ from transfer.plan import (
     Plan,
     PlanOptions,
     SaveLibraryItems,
+    SaveLikedWithDates,
     diff,
+    plain_batches,
 )
 
 SOURCE = library(
@@ -258,3 +260,32 @@ def test_a_journal_file_persists_and_uses_wal(tmp_path: Path) -> None:
         mode = journal._db.connection.execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
 
+
+
+def test_facts_about_a_run_are_kept(journal: Journal) -> None:
+    run_id = journal.begin_run(RunKind.TRANSFER, diff(SOURCE, TARGET))
+    journal.set_fact(run_id, "target_playlists", ["a", "b"])
+    journal.set_fact(run_id, "dates_refused", True)
+    assert journal.facts(run_id) == {"target_playlists": ["a", "b"], "dates_refused": True}
+    with pytest.raises(JournalError):
+        journal.set_fact(99, "x", 1)
+
+
+def test_refused_actions_are_set_aside_and_their_replacements_appended(journal: Journal) -> None:
+    options = PlanOptions(preserve_liked_dates=True, extended_quota=True)
+    plan = diff(library(liked_songs=saved(*tracks("l", 60))), TARGET, options)
+    run_id = journal.begin_run(RunKind.TRANSFER, plan)
+    dated = [action for action in plan.writes if isinstance(action, SaveLikedWithDates)]
+    plain = plain_batches(tuple(dated))
+    journal.replace_actions(run_id, [a.key for a in dated], plain, "dates refused")
+    records = journal.actions(run_id)
+    assert [r.outcome for r in records] == [Outcome.SKIPPED] * 2 + [Outcome.PENDING] * 2
+    assert [r.action for r in records[2:]] == list(plain)
+    assert records[0].reason == "dates refused"
+
+
+def test_a_failed_run_is_the_one_to_resume(journal: Journal) -> None:
+    run_id = journal.begin_run(RunKind.TRANSFER, diff(SOURCE, TARGET))
+    journal.finish_run(run_id, RunState.FAILED, message="network down")
+    unfinished = journal.unfinished_run([RunKind.TRANSFER])
+    assert unfinished is not None and unfinished.id == run_id

@@ -29,7 +29,8 @@ CREATE TABLE runs (
     origin      TEXT NOT NULL DEFAULT 'live',
     message     TEXT,
     plan        TEXT NOT NULL,            -- the plan's outline as JSON (actions are below)
-    counts      TEXT NOT NULL DEFAULT '{}'
+    counts      TEXT NOT NULL DEFAULT '{}',
+    facts       TEXT NOT NULL DEFAULT '{}' -- what the engine needs to check lost answers
 );
 
 CREATE TABLE actions (

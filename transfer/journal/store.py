@@ -42,7 +42,7 @@ Clock = Callable[[], datetime]
 _T = TypeVar("_T")
 _ACTION = TypeAdapter(Action)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-_OPEN_STATES = (RunState.RUNNING, RunState.PAUSED, RunState.INTERRUPTED)
+_OPEN_STATES = (RunState.RUNNING, RunState.PAUSED, RunState.INTERRUPTED, RunState.FAILED)
 
 
 def journal_path(home: Path, source_id: str, target_id: str) -> Path:
@@ -154,7 +154,8 @@ class Journal(TargetMemory):
         return self._runs("WHERE kind = ? ORDER BY id DESC LIMIT ?", (kind.value, limit))
 
     def unfinished_run(self, kinds: Iterable[RunKind] = tuple(RunKind)) -> RunRecord | None:
-        """The latest run of these kinds that stopped before it was done, if it is the latest."""
+        """The latest run of these kinds, if it stopped before it was done (paused, interrupted,
+        failed, or left running by a killed process): the one to resume."""
         wanted = [kind.value for kind in kinds]
         marks = ", ".join("?" for _ in wanted)
         latest = self._runs(f"WHERE kind IN ({marks}) ORDER BY id DESC LIMIT 1", tuple(wanted))
@@ -180,7 +181,42 @@ class Journal(TargetMemory):
         actions = tuple(record.action for record in self.actions(run_id))
         return _parse(lambda: Plan.model_validate({**json.loads(row[0]), "actions": actions}))
 
+    def set_fact(self, run_id: int, name: str, value: Any) -> None:
+        """Keep a fact about a run (JSON-serialisable), e.g. the target's playlists before it."""
+        with self._db.transaction() as connection:
+            facts = _facts(connection, run_id)
+            connection.execute(
+                "UPDATE runs SET facts = ? WHERE id = ?",
+                (json.dumps({**facts, name: value}), run_id),
+            )
+
+    def facts(self, run_id: int) -> dict[str, Any]:
+        with self._db.reading() as connection:
+            return _facts(connection, run_id)
+
     # --- actions ---------------------------------------------------------------------------
+
+    def replace_actions(
+        self, run_id: int, keys: Iterable[str], replacements: Iterable[Action], reason: str
+    ) -> None:
+        """Set aside actions that will not be sent (outcome ``skipped`` with ``reason``) and
+        append the ones that do their work instead, e.g. plain saves for refused dated ones."""
+        now = self._now()
+        with self._db.transaction() as connection:
+            connection.executemany(
+                "UPDATE actions SET outcome = ?, reason = ?, updated_at = ? "
+                "WHERE run_id = ? AND key = ?",
+                ((Outcome.SKIPPED.value, reason, now, run_id, key) for key in keys),
+            )
+            last = connection.execute(
+                "SELECT COALESCE(MAX(seq), -1) FROM actions WHERE run_id = ?", (run_id,)
+            ).fetchone()[0]
+            connection.executemany(
+                """INSERT INTO actions (run_id, seq, key, type, payload, outcome, reason,
+                                        updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (_action_row(run_id, last + 1 + index, action, now)
+                 for index, action in enumerate(replacements)),
+            )
 
     def actions(
         self, run_id: int, outcomes: Iterable[Outcome] | None = None
@@ -355,6 +391,14 @@ class Journal(TargetMemory):
             return self.counts(run_id)
         counts: dict[str, dict[str, int]] = json.loads(stored)
         return counts
+
+
+def _facts(connection: Any, run_id: int) -> dict[str, Any]:
+    row = connection.execute("SELECT facts FROM runs WHERE id = ?", (run_id,)).fetchone()
+    if row is None:
+        raise JournalError(f"The journal has no run {run_id}.")
+    facts: dict[str, Any] = json.loads(row[0])
+    return facts
 
 
 def _action_row(run_id: int, seq: int, action: Action, now: str) -> tuple[Any, ...]:
