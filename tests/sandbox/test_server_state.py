@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -142,3 +143,32 @@ def test_extended_mode_serves_the_legacy_endpoints(extended: SandboxServer) -> N
     assert raw("GET", "/me").json()["product"] == "premium"
     stranger = Raw(extended, "stranger")
     assert stranger("GET", "/me").status_code == 200
+
+
+def test_concurrent_writes_are_all_applied(server: SandboxServer) -> None:
+    raw = Raw(server, "alex.new")
+    playlist_id = raw("POST", "/me/playlists", json={"name": "Busy"}).json()["id"]
+    uris = [f"spotify:track:tr{1 + n % 11:02d}" for n in range(5)]
+
+    def add(_: int) -> int:
+        session = Raw(server, "alex.new")
+        return session("POST", f"/playlists/{playlist_id}/items", json=uris).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(add, range(40))) == {201}
+    assert len(server.state.playlists[playlist_id].entries) == 200
+    assert server.request_log.counts()[("POST", "/playlists/{playlist_id}/items")] == 40
+
+
+def test_a_sandbox_bug_answers_500_and_is_logged(
+    server: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = Raw(server, "alex.old")
+
+    def broken(self: object, user_id: str) -> dict:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("transfer.sandbox.render.Renderer.me", broken)
+    assert raw("GET", "/me").status_code == 500
+    assert server.request_log.entries[-1].fault == "internal"
+    assert raw("GET", "/me/tracks").status_code == 200

@@ -87,6 +87,10 @@ class Api:
                 fault = error.fault
             self._log(call, error.status, applied, fault)
             return json_answer(error.status, error.body(), error.headers)
+        except Exception:
+            logger.exception("Sandbox failure on %s %s", call.method, call.path)
+            self._log(call, 500, applied, "internal")
+            return json_answer(500, ApiError(500, ERROR_MESSAGES[500]).body())
         self._log(call, reply.status, True, None)
         return _reply_answer(reply)
 
