@@ -244,8 +244,6 @@ def test_spotipy_reads_through_the_validating_session(
     assert len(list(itertools.islice(artists["items"], 50))) == min(50, facts.followed_artists)
 
 
-@pytest.mark.xfail(strict=True, reason="/work/notes/spec_findings.md: the fields filter the "
-                   "spec documents for GET /playlists/{id} and its items is ignored")
 def test_the_fields_filter(sandbox: Sandbox, facts: SeedFacts) -> None:
     playlist_id = facts.owned_playlist_ids[3]
     page = sandbox.get_ok(f"/playlists/{playlist_id}/items?limit=2&fields=total,limit")
