@@ -81,6 +81,21 @@ def test_quota_exhaustion_then_reset(server: SandboxServer) -> None:
     assert raw("GET", "/me").status_code == 200
 
 
+def test_a_spent_quota_comes_back_after_its_retry_after(
+    server: SandboxServer, clock: ManualClock
+) -> None:
+    raw = Raw(server, "alex.old")
+    server.set_faults(Faults(quota=1, quota_retry_after=3600))
+    assert raw("GET", "/me").status_code == 200
+    assert raw("GET", "/me").headers["Retry-After"] == "3600"
+    clock.advance(600)
+    assert raw("GET", "/me").headers["Retry-After"] == "3000"
+    clock.advance(3000)
+    raw = Raw(server, "alex.old")
+    assert raw("GET", "/me").status_code == 200
+    assert raw("GET", "/me").headers["Retry-After"] == "3600"
+
+
 def test_random_5xx_are_answered_before_applying(server: SandboxServer) -> None:
     spotify = headless(server, "alex.old")
     server.set_faults(Faults(error_rate=1.0, only=[ADD_ITEMS]))

@@ -109,6 +109,7 @@ class FaultInjector:
         self._window: deque[float] = deque()
         self._cover_window: deque[float] = deque()
         self._quota_used = 0
+        self._quota_spent_at: float | None = None
 
     @property
     def faults(self) -> Faults:
@@ -122,7 +123,7 @@ class FaultInjector:
 
     def reset_quota(self) -> None:
         with self._lock:
-            self._quota_used = 0
+            self._quota_used, self._quota_spent_at = 0, None
 
     def reset_rate_limit(self) -> None:
         with self._lock:
@@ -157,6 +158,8 @@ class FaultInjector:
         """Count one API request against the rate limits and the quota, or refuse it.
 
         A refused request is not counted: retrying while limited does not extend the wait.
+        A spent quota answers the time left of ``quota_retry_after`` since it ran out, and
+        comes back whole when that has passed.
         """
         with self._lock:
             faults = self._faults
@@ -171,7 +174,12 @@ class FaultInjector:
                 if wait is not None:
                     return Refusal(wait, "cover_rate_limit")
             if faults.quota is not None and self._quota_used >= faults.quota:
-                return Refusal(faults.quota_retry_after, "quota")
+                if self._quota_spent_at is None:
+                    self._quota_spent_at = now
+                remaining = self._quota_spent_at + faults.quota_retry_after - now
+                if remaining > 0:
+                    return Refusal(max(1, math.ceil(remaining)), "quota")
+                self._quota_used, self._quota_spent_at = 0, None
             self._quota_used += 1
             self._window.append(now)
             if is_cover_upload:
