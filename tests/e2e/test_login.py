@@ -262,3 +262,25 @@ def test_port_option_moves_the_loopback_listener(
     result = run("login", "source", "--port", port)
     assert result.exit_code == 0, result.output
     assert f"redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback" in result.output
+
+
+def test_tokens_never_reach_the_output_even_at_debug(
+    login_sandbox: SandboxServer, transfer_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPOTIFY_TRANSFER_SOURCE_REFRESH_TOKEN",
+                       login_sandbox.refresh_token(SOURCE_USER))
+    monkeypatch.setenv("SPOTIFY_TRANSFER_TARGET_REFRESH_TOKEN",
+                       login_sandbox.refresh_token(TARGET_USER))
+    result = subprocess.run([sys.executable, "-m", "transfer", "-vv", "whoami"],
+                            capture_output=True, text=True, env=dict(os.environ), cwd=ROOT,
+                            timeout=60, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "DEBUG urllib3" in output, "debug logging was on"
+    store = TokenStore(transfer_home)
+    for account in ("source", "target"):
+        stored = store.load(account)
+        assert stored is not None
+        assert stored.access_token not in output
+        assert stored.refresh_token not in output
+    assert "sandbox-refresh" not in output and "Bearer" not in output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from pathlib import Path
@@ -237,3 +238,12 @@ def test_mask_secrets_hides_token_values(text: str) -> None:
     masked = mask_secrets(text)
     assert "secret123" not in masked
     assert "***" in masked
+
+
+def test_token_requests_are_not_logged_even_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    pkce, _ = pkce_answering(Reply(200, {"access_token": "BQDnewaccess", "expires_in": 3600,
+                                         "refresh_token": "AQDnewrefresh", "scope": "s"}))
+    pkce.refresh("AQDoldrefresh", "source")
+    for secret in ("BQDnewaccess", "AQDnewrefresh", "AQDoldrefresh"):
+        assert secret not in caplog.text

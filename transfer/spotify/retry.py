@@ -92,7 +92,8 @@ class RetryPolicy:
             stop=lambda state: self._should_stop(state, tally),
             wait=lambda state: self._wait(state, tally),
             sleep=self.sleep,
-            before_sleep=lambda state: tally.slept(state.upcoming_sleep),
+            before_sleep=lambda state: tally.slept(
+                state.next_action.sleep if state.next_action is not None else 0.0),
             reraise=True,
         )
         try:
@@ -120,12 +121,10 @@ class RetryPolicy:
     def _wait(self, state: tenacity.RetryCallState, tally: _Tally) -> float:
         failure = self._failure(state)
         if isinstance(failure, Throttled):
-            seconds = self._throttle_wait(failure, state.attempt_number) + self._jitter()
-        elif isinstance(failure, Transient):
-            seconds = self._backoff(tally.transient) + self._jitter()
-        else:
-            seconds = 0.0
-        return seconds
+            return self._throttle_wait(failure, state.attempt_number) + self._jitter()
+        if isinstance(failure, Transient):
+            return self._backoff(tally.transient) + self._jitter()
+        return 0.0
 
     def _throttle_wait(self, failure: Throttled, attempt_number: int) -> float:
         if failure.retry_after is None:
