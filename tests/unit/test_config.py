@@ -6,7 +6,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from transfer.cli import cli
 from transfer.config import Settings, default_config_path, load_settings
 from transfer.errors import ConfigError, ExitStatus
 from transfer.models import Category
@@ -161,3 +163,11 @@ def test_the_example_file_documents_every_setting_and_loads() -> None:
         for key in type(table).model_fields:
             assert key in text, f"{key} is not in the example"
     assert document["transfer"]["categories"] == [category.value for category in Category]
+
+
+def test_a_wrong_settings_file_stops_a_command_with_exit_2(tmp_path: Path) -> None:
+    path = write(tmp_path, "[network]\nmax_attempts = \"lots\"\n")
+    result = CliRunner().invoke(cli, ["--config", str(path), "whoami"])
+    assert result.exit_code == ExitStatus.USAGE
+    assert "network.max_attempts" in result.output and str(path) in result.output
+    assert "Traceback" not in result.output

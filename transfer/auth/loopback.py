@@ -19,8 +19,6 @@ from transfer.errors import AuthError, ConfigError
 
 logger = logging.getLogger(__name__)
 
-LOOPBACK_HOSTS = ("127.0.0.1", "[::1]")
-
 
 @dataclass(frozen=True)
 class RedirectTarget:

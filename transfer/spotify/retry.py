@@ -66,7 +66,7 @@ class RetryPolicy:
     backoff_cap: float = 30.0
     jitter: float = 0.5
     """Largest random delay added to a wait, in seconds."""
-    max_throttled_attempts: int = 1000
+    max_throttled_attempts: int = 100
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], datetime] = utc_now
     rng: random.Random = field(default_factory=random.Random)
