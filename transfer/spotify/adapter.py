@@ -1,6 +1,6 @@
 """``SpotifyAdapter``: what the tool reads from and writes to one Spotify account.
 
-Reads page at the API maximum (50) and follow the server's ``next`` links. Writes:
+Reads are paged at the API maximum (50), following the server's ``next`` links. Writes:
 
 - ``add_items`` sends at most 100 URIs and does **not** chunk: each add is a write that is not
   safe to repeat, so the caller sends (and journals) one batch at a time. ``OutcomeUnknown``
