@@ -244,3 +244,17 @@ def test_single_lookups(source: spotipy.Spotify) -> None:
 
 def _uris(spotify: spotipy.Spotify, playlist_id: str) -> list[str]:
     return [e["item"]["uri"] for e in every_item(spotify, spotify.playlist_items(playlist_id))]
+
+
+def test_episodes_come_track_shaped_unless_the_client_asks_for_them(
+    source: spotipy.Spotify,
+) -> None:
+    embedded = source.playlist("plOwn1")["items"]["items"]
+    shaped = embedded[3]["item"]
+    assert shaped["uri"] == "spotify:episode:ep1"
+    assert (shaped["type"], shaped["episode"]) == ("track", True)
+    assert shaped["album"]["uri"] == "spotify:show:sh2" and "show" not in shaped
+    asked = source.playlist("plOwn1", additional_types=("track", "episode"))["items"]["items"]
+    assert asked[3]["item"]["type"] == "episode" and asked[3]["item"]["show"]["id"] == "sh2"
+    raw = source._get("playlists/plOwn1/items", limit=5)["items"]
+    assert raw[3]["item"]["type"] == "track" and raw[3]["track"] == raw[3]["item"]

@@ -258,6 +258,38 @@ class Renderer:
             return {**self.episode_simple(item_id), "show": self.show_simple(show_id)}
         return self._cached("episode", episode_id, build)
 
+    def episode_as_track(self, episode_id: str) -> Json:
+        """An episode the way Spotify shows it to a client that did not ask for episodes:
+        a track whose album and artist are the show; only ``uri`` and ``episode`` tell."""
+        def build(item_id: str) -> Json:
+            episode = self.state.episodes[item_id]
+            show = self.show_simple(episode.show_id)
+            show_links = {key: show[key] for key in ("external_urls", "href", "id", "uri")}
+            return {
+                "album": {
+                    "album_type": "compilation", "total_tracks": show["total_episodes"],
+                    **show_links, "type": "album", "images": show["images"],
+                    "name": show["name"], "release_date": episode.release_date,
+                    "release_date_precision": release_precision(episode.release_date),
+                    "artists": [{**show_links, "type": "artist", "name": show["name"]}],
+                },
+                "artists": [{**show_links, "type": "artist", "name": show["name"]}],
+                "disc_number": 0,
+                "duration_ms": episode.duration_ms,
+                "episode": True,
+                "track": False,
+                "explicit": False,
+                **self._links("episode", item_id, "episodes"),
+                "type": "track",
+                "external_ids": {},
+                "is_local": False,
+                "is_playable": True,
+                "name": episode.name,
+                "preview_url": None,
+                "track_number": 0,
+            }
+        return self._cached("episode-as-track", episode_id, build)
+
     def audiobook(self, audiobook_id: str) -> Json:
         def build(item_id: str) -> Json:
             book = self.state.audiobooks[item_id]
@@ -336,26 +368,30 @@ class Renderer:
             body["tracks"] = dict(summary)
         return body
 
-    def playlist(self, playlist: Playlist, with_items: bool) -> Json:
+    def playlist(self, playlist: Playlist, with_items: bool, episodes: bool = True) -> Json:
         body = self._playlist_common(playlist)
         body["followers"] = {"href": None, "total": self.state.followers(playlist)}
         if with_items:
-            entries = self.entries(playlist, 0, PLAYLIST_PAGE)
+            entries = self.entries(playlist, 0, PLAYLIST_PAGE, episodes)
             body["items"] = self.page(f"/playlists/{playlist.id}/items", entries,
                                       len(playlist.entries), 0, PLAYLIST_PAGE)
             body["tracks"] = body["items"]
         return body
 
-    def entries(self, playlist: Playlist, offset: int, limit: int) -> list[Json]:
-        return [self.entry(entry) for entry in playlist.entries[offset:offset + limit]]
+    def entries(
+        self, playlist: Playlist, offset: int, limit: int, episodes: bool = True
+    ) -> list[Json]:
+        """Entries of a page. ``episodes`` False (the client's ``additional_types`` has no
+        ``episode``): episodes come track-shaped, as Spotify sends them to such clients."""
+        return [self.entry(entry, episodes) for entry in playlist.entries[offset:offset + limit]]
 
-    def entry(self, entry: PlaylistEntry) -> Json:
+    def entry(self, entry: PlaylistEntry, episodes: bool = True) -> Json:
         """A PlaylistTrackObject: ``item`` and its deprecated alias ``track``."""
         item: Json | None
         if entry.local is not None:
             item = self.local_track(entry.local)
         else:
-            item = self._entry_item(entry.uri or "")
+            item = self._entry_item(entry.uri or "", episodes)
         return {
             "added_at": entry.added_at,
             "added_by": self.user_ref(entry.added_by),
@@ -366,10 +402,10 @@ class Renderer:
             "track": item,
         }
 
-    def _entry_item(self, uri: str) -> Json | None:
+    def _entry_item(self, uri: str, episodes: bool) -> Json | None:
         _, kind, item_id = uri.split(":", 2)
         if kind == "episode":
-            return self.episode(item_id)
+            return self.episode(item_id) if episodes else self.episode_as_track(item_id)
         track = self.state.tracks[item_id]
         return self.track(item_id) if track.available else None
 

@@ -108,9 +108,14 @@ def filtered(call: Call, body: Any) -> Any:
     return apply_fields(body, parse_fields(text)) if text else body
 
 
+def wants_episodes(call: Call) -> bool:
+    """Whether the client lists ``episode`` in ``additional_types``."""
+    return "episode" in (call.list_arg("additional_types") or [])
+
+
 def get_playlist(call: Call) -> Reply:
     playlist = find_playlist(call)
-    body = call.render.playlist(playlist, can_read_items(call, playlist))
+    body = call.render.playlist(playlist, can_read_items(call, playlist), wants_episodes(call))
     return Reply(200, filtered(call, body))
 
 
@@ -144,7 +149,7 @@ def get_items(call: Call, max_limit: int = 50) -> Reply:
         raise forbidden()
     if not playlist.public:
         call.require_scope("playlist-read-private", "playlist-read-collaborative")
-    entries = call.render.entries(playlist, offset, limit)
+    entries = call.render.entries(playlist, offset, limit, wants_episodes(call))
     path = call.path.rstrip("/")
     page = call.render.page(path, entries, len(playlist.entries), offset, limit,
                             call.passthrough_query(*ITEMS_QUERY))
