@@ -11,10 +11,9 @@ import hashlib
 import random
 import threading
 from collections.abc import Mapping, Sequence, Sized
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus
 
-from transfer.errors import InputError
 from transfer.sandbox.clock import Clock, iso, parse_iso
 from transfer.sandbox.ordered import OrderedIds, SavedCollection
 from transfer.sandbox.seed import (
@@ -32,6 +31,7 @@ from transfer.sandbox.seed import (
     User,
     UserLibrary,
 )
+from transfer.sandbox.seedcheck import check_seed
 from transfer.sandbox.tokens import DEFAULT_TOKEN_LIFETIME, TokenStore
 
 SAVED_KINDS = {
@@ -42,6 +42,7 @@ SAVED_KINDS = {
 
 CatalogItem = Artist | Album | Track | Show | Episode | Audiobook
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -215,8 +216,7 @@ class SandboxState:
         last = self._last_stamp.get(user_id)
         if last is None:
             newest = [ref.added_at for c in library.saved.values() if (ref := c.newest())]
-            last = max((parse_iso(text) for text in newest), default=datetime.min.replace(
-                tzinfo=self.clock.now().tzinfo))
+            last = max((parse_iso(text) for text in newest), default=EPOCH)
         stamp = max(self.clock.now().replace(microsecond=0), last + timedelta(seconds=1))
         self._last_stamp[user_id] = stamp
         return iso(stamp)
@@ -364,32 +364,3 @@ def cover_hash(playlist: Playlist) -> str | None:
         return None
     text = f"{playlist.id}:{playlist.cover.jpeg_base64}"
     return hashlib.sha1(text.encode()).hexdigest()
-
-
-def check_seed(seed: SandboxSeed) -> None:
-    """Refuse a seed whose references do not resolve, with the first few problems named."""
-    problems: list[str] = []
-    users = {user.id for user in seed.users}
-    ids = {
-        "track": {item.id for item in seed.catalog.tracks},
-        "episode": {item.id for item in seed.catalog.episodes},
-    }
-    problems += [f"user {u!r} of allowed_user_ids is unknown"
-                 for u in seed.app.allowed_user_ids if u not in users]
-    for playlist in seed.playlists:
-        if playlist.owner_id not in users:
-            problems.append(f"playlist {playlist.id}: unknown owner {playlist.owner_id!r}")
-        for entry in playlist.entries:
-            if (entry.uri is None) == (entry.local is None):
-                problems.append(f"playlist {playlist.id}: an entry needs exactly one of uri, local")
-            elif entry.uri is not None:
-                kind, _, item_id = entry.uri.removeprefix("spotify:").partition(":")
-                if item_id not in ids.get(kind, set()):
-                    problems.append(f"playlist {playlist.id}: unknown entry {entry.uri!r}")
-    problems += [f"libraries: unknown user {u!r}" for u in seed.libraries if u not in users]
-    problems += [f"refresh token of unknown user {t.user_id!r}"
-                 for t in seed.refresh_tokens if t.user_id not in users]
-    if problems:
-        shown = "; ".join(problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise InputError(f"The sandbox seed is inconsistent: {shown}{more}")

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from transfer.sandbox.apierror import ApiError
 from transfer.sandbox.clock import iso, parse_iso
@@ -20,6 +20,7 @@ from transfer.sandbox.seed import RefreshToken
 
 CODE_LIFETIME = timedelta(minutes=10)
 DEFAULT_TOKEN_LIFETIME = 3600
+EXPIRED = datetime(1970, 1, 1, tzinfo=UTC)
 REFRESH_TOKEN_LIFETIME = timedelta(days=183)
 """Refresh tokens expire six months after the sign-in (Spotify, since 2026-07-20)."""
 
@@ -138,8 +139,7 @@ class TokenStore:
     def expire_access_tokens(self) -> None:
         """Make every access token expired (tests: force a refresh)."""
         self._access = {
-            key: AccessGrant(grant.user_id, grant.scopes, datetime.min.replace(
-                tzinfo=grant.expires_at.tzinfo))
+            key: AccessGrant(grant.user_id, grant.scopes, EXPIRED)
             for key, grant in self._access.items()
         }
 
