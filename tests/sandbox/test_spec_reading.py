@@ -102,7 +102,7 @@ def _all_entries(
     sandbox: Sandbox, playlist_id: str, user: str = SOURCE_USER, validate: bool = True
 ) -> list[Any]:
     entries: list[Any] = []
-    path = f"/playlists/{playlist_id}/items?limit=50"
+    path = f"/playlists/{playlist_id}/items?limit=50&additional_types=track,episode"
     for page in sandbox.pages(path, user=user, validate=validate):
         _assert_absolute(sandbox, page)
         entries += page["items"]
@@ -118,7 +118,8 @@ def test_items_of_the_largest_playlist_page_to_the_end(
     kind_pages = {index // 50 for index, entry in enumerate(entries)
                   if entry["is_local"] or not entry["item"] or entry["item"]["type"] != "track"}
     for page in sorted(kind_pages | {len(entries) // 50}):  # validated: each kind, the last
-        sandbox.get_ok(f"/playlists/{facts.largest_playlist_id}/items?limit=50&offset={page * 50}")
+        sandbox.get_ok(f"/playlists/{facts.largest_playlist_id}/items"
+                       f"?limit=50&offset={page * 50}&additional_types=track,episode")
     kinds = {entry["item"]["type"] if entry["item"] else None for entry in entries}
     assert kinds == {"track", "episode", None}
 
