@@ -40,7 +40,7 @@ def run_counts(records: Iterable[ActionRecord]) -> dict[str, dict[str, int]]:
             counts[group][column] += action.item.count
             continue
         column = _column(record.outcome)
-        for group, amount in _groups(action):
+        for group, amount in action_units(action):
             counts[group][column] += amount
     return {group: dict(columns) for group, columns in counts.items()}
 
@@ -51,7 +51,8 @@ def _column(outcome: Outcome) -> str:
     return "failed" if outcome is Outcome.FAILED else "left"
 
 
-def _groups(action: object) -> list[tuple[str, int]]:
+def action_units(action: object) -> list[tuple[str, int]]:
+    """What one action moves, as ``(group, count)`` pairs (also the engine's progress units)."""
     if isinstance(action, CreatePlaylist):
         return [(Category.PLAYLISTS.value, 1)]
     if isinstance(action, AddPlaylistItems):

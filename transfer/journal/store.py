@@ -233,6 +233,16 @@ class Journal(TargetMemory):
             rows = connection.execute(query + " ORDER BY seq", parameters).fetchall()
         return [_action_record(row) for row in rows]
 
+    def next_pending(self, run_id: int) -> ActionRecord | None:
+        """The first action of a run, in plan order, still to be sent."""
+        with self._db.reading() as connection:
+            row = connection.execute(
+                "SELECT run_id, seq, key, payload, outcome, reason, detail, updated_at "
+                "FROM actions WHERE run_id = ? AND outcome = ? ORDER BY seq LIMIT 1",
+                (run_id, Outcome.PENDING.value),
+            ).fetchone()
+        return _action_record(row) if row is not None else None
+
     def outcome(self, run_id: int, key: str) -> Outcome:
         with self._db.reading() as connection:
             row = connection.execute(

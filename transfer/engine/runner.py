@@ -1,0 +1,230 @@
+"""Read, diff, apply: a transfer (or sync) run from start to end, resumable at any moment.
+
+``prepare`` reads both accounts and computes the plan without writing anything (what ``plan``
+shows). ``apply`` journals that very plan as a new run and executes it. ``resume`` takes up the
+latest run that stopped before it was done: it does not read the libraries again, it settles
+the writes whose answer was lost and sends what is left, so resuming costs little.
+A pause (``RateLimited``) is journaled with the time to resume and re-raised, as are Ctrl-C
+(the run is ``interrupted``) and any other error (``failed``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from transfer.engine.apply import Applier
+from transfer.engine.reading import check_accounts, read_source, read_target
+from transfer.engine.reconcile import TARGET_PLAYLISTS_FACT
+from transfer.errors import JournalError, RateLimited
+from transfer.export import load_snapshot
+from transfer.journal import ActionRecord, Journal, Outcome, RunKind, RunRecord, RunState
+from transfer.journal.counts import action_units
+from transfer.models import Library
+from transfer.plan import Plan, PlanOptions, PlaylistChange, PlaylistLink, SkipReason, diff
+from transfer.progress import NoProgress, Progress
+from transfer.spotify import SpotifyAdapter
+from transfer.spotify.retry import utc_now
+
+log = logging.getLogger(__name__)
+
+LIVE = "live"
+
+
+@dataclass(frozen=True)
+class PreparedPlan:
+    """A plan with what it took to make it: where the source came from, the reads it cost."""
+
+    plan: Plan
+    origin: str
+    reads: dict[str, int]
+    target_playlist_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """How a run ended: its counts per category, the API calls it used, what failed."""
+
+    run_id: int
+    kind: RunKind
+    state: RunState
+    resumed: bool
+    plan: Plan
+    counts: dict[str, dict[str, int]]
+    calls: dict[str, int]
+    failures: tuple[ActionRecord, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+class CallMeter:
+    """API calls the adapters made since the meter was made, per ``"METHOD /template"``."""
+
+    def __init__(self, adapters: Iterable[SpotifyAdapter | None]) -> None:
+        self._adapters = [adapter for adapter in adapters if adapter is not None]
+        self._start = self._total()
+
+    def _total(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for adapter in self._adapters:
+            for (method, template), count in adapter.calls.items():
+                total[f"{method} {template}"] += count
+        return total
+
+    def delta(self) -> dict[str, int]:
+        return dict(sorted((self._total() - self._start).items()))
+
+
+@dataclass
+class Engine:
+    """The transfer engine for one source -> target pair and its journal.
+
+    The source is live (``source``) or an earlier export (``snapshot``). Progress is reported
+    per category through ``progress``; warnings go to the log and into the report.
+    """
+
+    target: SpotifyAdapter
+    journal: Journal
+    source: SpotifyAdapter | None = None
+    snapshot: Path | None = None
+    options: PlanOptions = field(default_factory=PlanOptions)
+    progress: Progress = field(default_factory=NoProgress)
+    clock: Callable[[], datetime] = utc_now
+    kind: RunKind = RunKind.TRANSFER
+
+    def __post_init__(self) -> None:
+        if (self.source is None) == (self.snapshot is None):
+            raise ValueError("an engine reads its source live or from a snapshot, one of them")
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def unfinished(self) -> RunRecord | None:
+        """The run to resume before planning anew, if the last one stopped early."""
+        return self.journal.unfinished_run([self.kind])
+
+    def prepare(self) -> PreparedPlan:
+        """Read both accounts and compute the plan. Makes no write request."""
+        meter = CallMeter([self.source, self.target])
+        links = self.journal.links()
+        source = self._read_source(links)
+        target = read_target(self.target, source, self.options, links, self.progress)
+        plan = diff(source, target, self.options, links)
+        origin = LIVE if self.snapshot is None else str(self.snapshot)
+        return PreparedPlan(plan, origin, meter.delta(), tuple(p.id for p in target.playlists))
+
+    def _read_source(self, links: Mapping[str, PlaylistLink]) -> Library:
+        if self.snapshot is not None:
+            library = load_snapshot(self.snapshot)
+            check_accounts(library.account, self.target.me())
+            return library
+        assert self.source is not None
+        check_accounts(self.source.me(), self.target.me())
+        return read_source(self.source, self.options, links, self.progress)
+
+    # -- applying ---------------------------------------------------------------------------
+
+    def apply(self, prepared: PreparedPlan) -> RunReport:
+        """Journal ``prepared.plan`` as a new run and execute it."""
+        run_id = self.journal.begin_run(self.kind, prepared.plan, prepared.origin)
+        self.journal.set_fact(run_id, TARGET_PLAYLISTS_FACT, list(prepared.target_playlist_ids))
+        self.journal.add_calls(run_id, prepared.reads)
+        return self._execute(run_id, prepared.plan, resumed=False)
+
+    def resume(self, run: RunRecord) -> RunReport:
+        """Take up a run that stopped: settle lost answers, then send what is left."""
+        now = self.clock()
+        if run.state is RunState.PAUSED and run.resume_at is not None and run.resume_at > now:
+            wait = (run.resume_at - now).total_seconds()
+            raise RateLimited(
+                f"Spotify asked to wait before the run may go on ({wait:.0f} s left).",
+                retry_after=wait, resume_at=run.resume_at,
+            )
+        self.journal.resume_run(run.id)
+        return self._execute(run.id, self.journal.plan_of(run.id), resumed=True)
+
+    def run(self) -> RunReport:
+        """Resume the unfinished run if there is one, else plan and apply."""
+        unfinished = self.unfinished()
+        if unfinished is not None:
+            return self.resume(unfinished)
+        return self.apply(self.prepare())
+
+    def _execute(self, run_id: int, plan: Plan, resumed: bool) -> RunReport:
+        meter = CallMeter([self.source, self.target])
+        warnings: list[str] = []
+        applier = Applier(self.target, self.journal, run_id, self.progress,
+                          lambda text: _warn(warnings, text))
+        groups = self._begin_progress(run_id)
+        try:
+            applier.settle_unknown()
+            applier.run()
+        except RateLimited as pause:
+            self._close(run_id, meter, RunState.PAUSED, pause.resume_at, pause.message)
+            raise
+        except KeyboardInterrupt:
+            self._close(run_id, meter, RunState.INTERRUPTED, message="interrupted")
+            raise
+        except BaseException as error:
+            self._close(run_id, meter, RunState.FAILED, message=str(error) or type(error).__name__)
+            raise
+        finally:
+            for group in groups:
+                self.progress.end(group)
+        self._record_synced(run_id, plan)
+        self._close(run_id, meter, RunState.DONE)
+        return self._report(run_id, plan, resumed, warnings)
+
+    def _begin_progress(self, run_id: int) -> list[str]:
+        totals: Counter[str] = Counter()
+        open_outcomes = [Outcome.PENDING, Outcome.SENT, Outcome.UNKNOWN]
+        for record in self.journal.actions(run_id, open_outcomes):
+            for group, count in action_units(record.action):
+                totals[group] += count
+        for group, total in totals.items():
+            self.progress.begin(group, total)
+        return list(totals)
+
+    def _close(
+        self,
+        run_id: int,
+        meter: CallMeter,
+        state: RunState,
+        resume_at: datetime | None = None,
+        message: str | None = None,
+    ) -> None:
+        try:
+            self.journal.add_calls(run_id, meter.delta())
+            self.journal.finish_run(run_id, state, resume_at=resume_at, message=message)
+        except JournalError:
+            if state is RunState.DONE:
+                raise
+            log.exception("The journal could not record how run %d ended", run_id)
+
+    def _record_synced(self, run_id: int, plan: Plan) -> None:
+        """Copies holding all of their source's snapshot: the next run need not read them."""
+        unsettled = {
+            getattr(record.action, "source_playlist_id", None)
+            for record in self.journal.actions(run_id)
+            if not record.outcome.settled
+        }
+        links = self.journal.links()
+        for outline in plan.playlists:
+            carried = outline.change in (PlaylistChange.CREATE, PlaylistChange.UPDATE) or (
+                outline.skip_reason is SkipReason.UP_TO_DATE)
+            if carried and outline.source_id in links and outline.source_id not in unsettled:
+                self.journal.record_synced(outline.source_id, outline.snapshot_id)
+
+    def _report(self, run_id: int, plan: Plan, resumed: bool, warnings: list[str]) -> RunReport:
+        run = self.journal.run(run_id)
+        failures = tuple(self.journal.actions(run_id, [Outcome.FAILED]))
+        return RunReport(run_id=run_id, kind=run.kind, state=run.state, resumed=resumed, plan=plan,
+                         counts=run.counts, calls=run.calls, failures=failures,
+                         warnings=tuple(warnings))
+
+
+def _warn(warnings: list[str], text: str) -> None:
+    log.warning("%s", text)
+    warnings.append(text)
