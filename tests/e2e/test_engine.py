@@ -16,7 +16,7 @@ from transfer.config import Settings
 from transfer.errors import AccountMixup, RateLimited
 from transfer.export import read_library, write_snapshot
 from transfer.journal import Outcome, RunState
-from transfer.plan import least_calls
+from transfer.plan import AddPlaylistItems, CreatePlaylist, least_calls
 from transfer.sandbox.builtin import builtin_seed
 from transfer.sandbox.faults import Faults
 from transfer.sandbox.seed import Playlist as SeedPlaylist
@@ -210,4 +210,37 @@ def test_refused_dates_fall_back_to_saving_oldest_first(world: World) -> None:
     assert report.state is RunState.DONE and not report.failures
     assert any("dates" in warning for warning in report.warnings)
     assert world.server.request_log.counts()[("PUT", "/me/tracks")] == 1
+    assert_transferred(world.before, world.server.state.dump(), links)
+
+
+def test_writes_left_sent_by_a_killed_run_are_settled_not_repeated(world: World) -> None:
+    """As if the process died mid-request: one create and one add reached Spotify, one add
+    did not; the journal says only that they were sent."""
+    with world.journal() as journal:
+        engine = world.engine(journal)
+        prepared = engine.prepare()
+        engine.progress = _Stop(after=1)
+        with pytest.raises(KeyboardInterrupt):
+            engine.apply(prepared)
+        run = journal.unfinished_run()
+        assert run is not None
+        pending = journal.actions(run.id, [Outcome.PENDING])
+        create = next(r.action for r in pending if isinstance(r.action, CreatePlaylist))
+        adds = [r.action for r in pending if isinstance(r.action, AddPlaylistItems)
+                and r.action.source_playlist_id == create.source_playlist_id]
+        assert adds, "a playlist with items"
+        target = make_adapter(world.settings, "target", [])
+        journal.mark_sent(run.id, create.key)
+        copy_id = target.create_playlist(create.name, create.description, create.public,
+                                         create.collaborative)
+        journal.mark_sent(run.id, adds[0].key)
+        target.add_items(copy_id, adds[0].uris, adds[0].position)
+        if len(adds) > 1:
+            journal.mark_sent(run.id, adds[1].key)  # never sent
+        journal.resume_run(run.id)  # what a new process finds: sent -> unknown
+        journal.finish_run(run.id, RunState.INTERRUPTED)
+        report = world.engine(journal).run()
+        links = journal.links()
+    assert report.resumed and report.state is RunState.DONE
+    assert links[create.source_playlist_id].target_playlist_id == copy_id
     assert_transferred(world.before, world.server.state.dump(), links)
