@@ -3,7 +3,8 @@
 Reading costs the least calls the API allows: ``GET /me``, the playlist list at 50 a page, each
 readable playlist's entries at 50 a page (none for an empty one, whose total the list already
 gave), each saved collection at 50 a page. Playlists of others are recorded as followed without
-asking for their items (403 since February 2026).
+asking for their items (403 since February 2026). The bytes of custom covers the user owns are
+kept in the snapshot (image downloads are not API calls), because image URLs expire.
 
 A snapshot is the ``Library`` as JSON, with ``schema_version``; it is written atomically (a
 temporary file renamed over the target), and read back with clear errors for a missing,
@@ -12,6 +13,7 @@ truncated, corrupt or newer file.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -24,7 +26,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from transfer.errors import Forbidden, InputError, TransferError
+from transfer.errors import Forbidden, InputError, SpotifyError, TransferError
 from transfer.models import SAVED_CATEGORIES, SCHEMA_VERSION, Category, Library, Playlist, SavedItem
 from transfer.progress import NoProgress, Progress
 from transfer.spotify import Page, SpotifyAdapter
@@ -68,7 +70,7 @@ def read_playlists(adapter: SpotifyAdapter, progress: Progress) -> tuple[Playlis
                          advance=False)
     playlists = []
     for summary in summaries:
-        playlists.append(with_entries(adapter, summary))
+        playlists.append(with_cover_bytes(adapter, with_entries(adapter, summary)))
         progress.advance(Category.PLAYLISTS.value)
     progress.end(Category.PLAYLISTS.value)
     return tuple(playlists)
@@ -87,6 +89,24 @@ def with_entries(adapter: SpotifyAdapter, playlist: Playlist) -> Playlist:
                        playlist.name)
         return playlist
     return playlist.model_copy(update={"entries": entries, "total": len(entries)})
+
+
+def with_cover_bytes(adapter: SpotifyAdapter, playlist: Playlist) -> Playlist:
+    """``playlist`` with the bytes of its custom cover, when the user owns it and it has one.
+
+    A cover that cannot be downloaded is kept as its URL only, with a warning.
+    """
+    cover = playlist.cover
+    if playlist.relation != "owned" or cover is None or not cover.custom:
+        return playlist
+    try:
+        jpeg = adapter.download_image(cover.url)
+    except SpotifyError as error:
+        logger.warning("The cover of playlist %r cannot be downloaded (%s); the snapshot keeps "
+                       "its address only", playlist.name, error)
+        return playlist
+    encoded = base64.b64encode(jpeg).decode("ascii")
+    return playlist.model_copy(update={"cover": cover.model_copy(update={"jpeg_base64": encoded})})
 
 
 def read_saved(adapter: SpotifyAdapter, category: Category, progress: Progress

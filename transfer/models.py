@@ -97,6 +97,11 @@ class Cover(_Model):
     custom: bool = Field(
         description="True for an uploaded image; False for Spotify's generated mosaic or album art"
     )
+    jpeg_base64: str | None = Field(
+        None,
+        description="a custom cover's JPEG bytes (base64), kept by export because Spotify's "
+        "image URLs expire: a transfer from an old snapshot still has the cover to upload",
+    )
 
 
 Relation = Literal["owned", "collaborator", "followed"]

@@ -74,6 +74,9 @@ def test_every_playlist_is_exactly_as_the_seed_says(exported: Library, view: See
         assert playlist.snapshot_id
         has_custom_cover = playlist.cover is not None and playlist.cover.custom
         assert has_custom_cover == (seeded.cover is not None), playlist.name
+        if has_custom_cover and relation == "owned":
+            assert playlist.cover is not None and seeded.cover is not None
+            assert playlist.cover.jpeg_base64 == seeded.cover.jpeg_base64, playlist.name
         if relation == "followed":
             assert playlist.entries is None and playlist.total is None
         else:

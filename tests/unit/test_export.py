@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import logging
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.spotify_fakes import API, Reply, Sent, paged, rig
+from tests.unit.spotify_fakes import API, Handler, Reply, Sent, paged, rig
 from transfer.errors import InputError
 from transfer.export import default_snapshot_path, load_snapshot, read_library, write_snapshot
 from transfer.models import SCHEMA_VERSION, Account, Library
@@ -190,3 +191,49 @@ def test_log_lines_go_above_the_bars_while_they_are_drawn() -> None:
     finally:
         root.removeHandler(plain)
     assert "LOG halfway\n" in stream.getvalue()
+
+
+COVER_URL = "https://i.test/image/ab67706c0000da84" + "ab" * 20
+JPEG = b"\xff\xd8\xff\xe0 a tiny cover"
+
+
+def with_cover(owner: str, status: int) -> Handler:
+    """The sample account with one playlist of ``owner`` that has a custom cover, whose image
+    download answers ``status``."""
+    lists = [{**playlist("covered", owner, 0), "images": [{"url": COVER_URL, "height": None,
+                                                             "width": None}]}]
+
+    def handler(sent: Sent) -> Reply:
+        if sent.url == COVER_URL:
+            return Reply(status, JPEG if status == 200 else None)
+        if sent.path == "/me/playlists":
+            return paged(lists, sent)
+        return fake_spotify(sent)
+
+    return handler
+
+
+def test_a_custom_cover_of_ones_own_is_kept_as_bytes() -> None:
+    test = rig(with_cover("alex.old", 200))
+    library = read_library(test.adapter, clock=lambda: NOW)
+    cover = library.playlists[0].cover
+    assert cover is not None and cover.custom and cover.url == COVER_URL
+    assert cover.jpeg_base64 is not None and base64.b64decode(cover.jpeg_base64) == JPEG
+    assert ("GET", "/image") not in test.adapter.calls, "image downloads are not API calls"
+
+
+def test_covers_of_others_playlists_are_not_downloaded() -> None:
+    test = rig(with_cover("sam.k", 200))
+    library = read_library(test.adapter, clock=lambda: NOW)
+    assert library.playlists[0].cover is not None
+    assert library.playlists[0].cover.jpeg_base64 is None
+    assert COVER_URL not in [sent.url for sent in test.session.sent]
+
+
+def test_a_cover_that_cannot_be_downloaded_keeps_its_address(caplog: pytest.LogCaptureFixture
+                                                             ) -> None:
+    test = rig(with_cover("alex.old", 404))
+    library = read_library(test.adapter, clock=lambda: NOW)
+    cover = library.playlists[0].cover
+    assert cover is not None and cover.url == COVER_URL and cover.jpeg_base64 is None
+    assert "cannot be downloaded" in caplog.text
