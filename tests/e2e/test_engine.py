@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import SOURCE_USER, TARGET_USER, log_in_headless, make_adapter
 from tests.e2e.engine_support import World, assert_transferred, make_world
 from transfer.config import Settings
-from transfer.errors import AccountMixup, RateLimited
+from transfer.errors import AccountMixup, RateLimited, TransferError
 from transfer.export import read_library, write_snapshot
 from transfer.journal import Outcome, RunState
 from transfer.plan import AddPlaylistItems, CreatePlaylist, least_calls
@@ -142,6 +142,8 @@ def test_an_interrupted_transfer_resumes_without_reading_again(world: World) -> 
             engine.apply(prepared)
         run = journal.unfinished_run()
         assert run is not None and run.state is RunState.INTERRUPTED
+        with pytest.raises(TransferError, match="stopped before it was done"):
+            world.engine(journal).apply(prepared)
         world.server.request_log.reset()
         report = world.engine(journal).run()
         reads = {key: count for key, count in world.server.request_log.counts().items()

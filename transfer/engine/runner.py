@@ -20,7 +20,7 @@ from pathlib import Path
 from transfer.engine.apply import Applier
 from transfer.engine.reading import check_accounts, read_source, read_target
 from transfer.engine.reconcile import TARGET_PLAYLISTS_FACT
-from transfer.errors import JournalError, RateLimited
+from transfer.errors import JournalError, RateLimited, TransferError
 from transfer.export import load_snapshot
 from transfer.journal import ActionRecord, Journal, Outcome, RunKind, RunRecord, RunState
 from transfer.journal.counts import action_units
@@ -83,7 +83,14 @@ class Engine:
     """The transfer engine for one source -> target pair and its journal.
 
     The source is live (``source``) or an earlier export (``snapshot``). Progress is reported
-    per category through ``progress``; warnings go to the log and into the report.
+    per category through ``progress``; warnings go to the log and into the report. A command
+    uses it so::
+
+        stopped = engine.unfinished()
+        if stopped is not None:          # show journal.plan_of(stopped.id), then
+            report = engine.resume(stopped)
+        else:                            # show prepared.plan, confirm, then
+            report = engine.apply(engine.prepare())
     """
 
     target: SpotifyAdapter
@@ -127,7 +134,14 @@ class Engine:
     # -- applying ---------------------------------------------------------------------------
 
     def apply(self, prepared: PreparedPlan) -> RunReport:
-        """Journal ``prepared.plan`` as a new run and execute it."""
+        """Journal ``prepared.plan`` as a new run and execute it. Refused while an earlier run
+        stopped early: its lost answers must be settled first (``resume``)."""
+        stopped = self.unfinished()
+        if stopped is not None:
+            raise TransferError(
+                f"Run {stopped.id} stopped before it was done ({stopped.state.value}).",
+                advice="Resume it first: run the same command again.",
+            )
         run_id = self.journal.begin_run(self.kind, prepared.plan, prepared.origin)
         self.journal.set_fact(run_id, TARGET_PLAYLISTS_FACT, list(prepared.target_playlist_ids))
         self.journal.add_calls(run_id, prepared.reads)
