@@ -8,4 +8,6 @@ COMMAND_MODULES: list[str] = [
     "whoami",
     "export",
     "sandbox",
+    "plan",
+    "transfer",
 ]
