@@ -2,9 +2,10 @@
 
 The file is the one given with ``--config``, else ``$SPOTIFY_TRANSFER_CONFIG``, else
 ``<user config dir>/spotify-transfer/config.toml`` when it exists. Every top-level setting has an
-environment variable ``SPOTIFY_TRANSFER_<NAME>``; the tables ``[transfer]`` and ``[network]`` are
-reached with a double underscore, e.g. ``SPOTIFY_TRANSFER_NETWORK__MAX_RETRY_AFTER=300``.
-``config/spotify-transfer.example.toml`` documents every setting.
+environment variable ``SPOTIFY_TRANSFER_<NAME>``; the tables ``[transfer]``, ``[network]`` and
+``[sync]`` are reached with a double underscore, e.g.
+``SPOTIFY_TRANSFER_NETWORK__MAX_RETRY_AFTER=300``. ``config/spotify-transfer.example.toml``
+documents every setting.
 
 An unknown key or a value of the wrong type is a ``ConfigError`` naming the key and where it came
 from (the file or the variable).
@@ -92,6 +93,21 @@ class NetworkOptions(_Table):
     )
 
 
+class SyncOptions(_Table):
+    """The ``[sync]`` table: how a scheduled ``sync`` reads and when ``--mirror`` refuses."""
+
+    max_removal_share: float = Field(
+        0.25, ge=0, le=1,
+        description="sync --mirror refuses (unless --force) to remove more than this share of "
+                    "what the tool added to the target",
+    )
+    playlist_pages: int = Field(
+        4, ge=0,
+        description="pages of 50 of the source's playlist list one sync reads: the first, then "
+                    "the others in turn; 0 reads the whole list every time",
+    )
+
+
 class Settings(BaseSettings):
     """Every setting of the tool. Build it with :func:`load_settings`."""
 
@@ -117,6 +133,7 @@ class Settings(BaseSettings):
     target_refresh_token: SecretStr | None = None
     transfer: TransferOptions = TransferOptions()
     network: NetworkOptions = NetworkOptions()
+    sync: SyncOptions = SyncOptions()
 
     @classmethod
     def settings_customise_sources(

@@ -159,7 +159,7 @@ def test_the_example_file_documents_every_setting_and_loads() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     for name in Settings.model_fields:
         assert name in text, f"{name} is not in the example"
-    for table in (settings.transfer, settings.network):
+    for table in (settings.transfer, settings.network, settings.sync):
         for key in type(table).model_fields:
             assert key in text, f"{key} is not in the example"
     assert document["transfer"]["categories"] == [category.value for category in Category]
