@@ -17,6 +17,7 @@ from transfer.models import Category
 from transfer.plan import (
     AddPlaylistItems,
     CreatePlaylist,
+    RemoveLibraryItems,
     SaveLibraryItems,
     SaveLikedWithDates,
     Skip,
@@ -52,7 +53,8 @@ def _column(outcome: Outcome) -> str:
 
 
 def action_units(action: object) -> list[tuple[str, int]]:
-    """What one action moves, as ``(group, count)`` pairs (also the engine's progress units)."""
+    """What one action moves, as ``(group, count)`` pairs (also the engine's progress units);
+    for a removal, what it takes out of the target."""
     if isinstance(action, CreatePlaylist):
         return [(Category.PLAYLISTS.value, 1)]
     if isinstance(action, AddPlaylistItems):
@@ -61,7 +63,7 @@ def action_units(action: object) -> list[tuple[str, int]]:
         return [(COVERS, 1)]
     if isinstance(action, UpdatePlaylistDetails):
         return [(PLAYLIST_DETAILS, 1)]
-    if isinstance(action, SaveLibraryItems | SaveLikedWithDates):
+    if isinstance(action, SaveLibraryItems | SaveLikedWithDates | RemoveLibraryItems):
         groups: dict[str, int] = defaultdict(int)
         for uri in action.uris:
             groups[category_of(uri).value] += 1

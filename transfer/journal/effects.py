@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 
 from transfer.errors import JournalError
 from transfer.journal.records import AddedHow
-from transfer.models import Category, Kind, kind_of, uri_of
+from transfer.models import Category, Kind, id_of, kind_of, uri_of
 from transfer.plan import (
     AddPlaylistItems,
     CreatePlaylist,
     PlaylistDetails,
     PlaylistLink,
+    RemoveLibraryItems,
     SaveLibraryItems,
     SaveLikedWithDates,
+    UndoAction,
     UpdatePlaylistDetails,
     UploadCover,
     WriteAction,
@@ -33,7 +36,7 @@ _FOLLOWED_KINDS = (Kind.PLAYLIST, Kind.ARTIST, Kind.USER)
 def apply_done(
     connection: sqlite3.Connection,
     run_id: int,
-    action: WriteAction,
+    action: WriteAction | UndoAction,
     now: datetime,
     target_playlist_id: str | None,
     snapshot_id: str | None,
@@ -59,6 +62,18 @@ def apply_done(
         for uri in action.uris:
             how = AddedHow.FOLLOWED if kind_of(uri) in _FOLLOWED_KINDS else AddedHow.SAVED
             record_added(connection, run_id, uri, category_of(uri).value, how, now)
+    elif isinstance(action, RemoveLibraryItems):
+        _record_taken_back(connection, action.uris, now)
+
+
+def _record_taken_back(connection: sqlite3.Connection, uris: Iterable[str], now: datetime
+                       ) -> None:
+    """Items ``undo`` took out of the target: no longer the tool's to remove, and a copy
+    removed this way is forgotten, so a later transfer makes a new one."""
+    for uri in uris:
+        connection.execute("UPDATE added SET removed_at = ? WHERE uri = ?", (now.isoformat(), uri))
+        if kind_of(uri) is Kind.PLAYLIST:
+            connection.execute("DELETE FROM links WHERE target_playlist_id = ?", (id_of(uri),))
 
 
 def _link_created(

@@ -149,6 +149,20 @@ class SaveLibraryItems(_Action):
         return f"save:{digest(*self.uris)}"
 
 
+class RemoveLibraryItems(_Action):
+    """Take up to 40 URIs of any kinds out of the library in one ``DELETE /me/library``:
+    unsave, unfollow, and for a playlist the user owns, remove it from the user's list (the
+    API's way of deleting one). ``undo`` sends these; removing is safe to repeat."""
+
+    endpoint: ClassVar[Endpoint | None] = Endpoint.REMOVE_LIBRARY
+    type: Literal["remove_library_items"] = "remove_library_items"
+    uris: tuple[str, ...] = Field(min_length=1, max_length=LIBRARY_BATCH)
+
+    @property
+    def key(self) -> str:
+        return f"remove:{digest(*self.uris)}"
+
+
 class DatedTrack(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -264,7 +278,9 @@ WriteAction = (
     | SaveLibraryItems
     | SaveLikedWithDates
 )
-Action = Annotated[WriteAction | Skip, Field(discriminator="type")]
+UndoAction = RemoveLibraryItems
+"""What ``undo`` sends. Not a :data:`WriteAction`: a transfer or sync plan never holds one."""
+Action = Annotated[WriteAction | UndoAction | Skip, Field(discriminator="type")]
 PLAYLIST_WRITES = (AddPlaylistItems, UploadCover, UpdatePlaylistDetails)
 
 

@@ -19,6 +19,7 @@ class Endpoint(StrEnum):
     CHANGE_DETAILS = "PUT /playlists/{playlist_id}"
     SAVE_LIBRARY = "PUT /me/library"
     SAVE_TRACKS = "PUT /me/tracks"
+    REMOVE_LIBRARY = "DELETE /me/library"
     # reads
     ME = "GET /me"
     MY_PLAYLISTS = "GET /me/playlists"

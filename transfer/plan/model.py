@@ -9,7 +9,14 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from transfer.models import Account, Category, Relation
-from transfer.plan.actions import Action, Skip, SkipReason, WriteAction
+from transfer.plan.actions import (
+    Action,
+    RemoveLibraryItems,
+    Skip,
+    SkipReason,
+    UndoAction,
+    WriteAction,
+)
 from transfer.plan.endpoints import Endpoint
 from transfer.plan.options import PlanOptions
 
@@ -82,7 +89,14 @@ class Plan(_Frozen):
 
     @property
     def writes(self) -> tuple[WriteAction, ...]:
-        return tuple(action for action in self.actions if not isinstance(action, Skip))
+        """What a transfer or sync writes (such a plan holds no removals)."""
+        return tuple(action for action in self.actions
+                     if not isinstance(action, Skip | RemoveLibraryItems))
+
+    @property
+    def removals(self) -> tuple[UndoAction, ...]:
+        """What an ``undo`` plan takes out of the target."""
+        return tuple(action for action in self.actions if isinstance(action, RemoveLibraryItems))
 
     @property
     def skips(self) -> tuple[Skip, ...]:
@@ -91,11 +105,12 @@ class Plan(_Frozen):
     @property
     def is_empty(self) -> bool:
         """True when the plan writes nothing (skips are reports, not work)."""
-        return not self.writes
+        return not self.writes and not self.removals
 
     def calls(self) -> Counter[Endpoint]:
         """The write calls this plan makes, per endpoint: one per action."""
-        return Counter(action.endpoint for action in self.writes if action.endpoint is not None)
+        actions = (*self.writes, *self.removals)
+        return Counter(action.endpoint for action in actions if action.endpoint is not None)
 
     def category(self, category: Category) -> CategoryOutline:
         found = next((outline for outline in self.categories if outline.category is category), None)

@@ -22,6 +22,7 @@ from transfer.plan import (
     PlaylistChange,
     PlaylistLink,
     PlaylistOutline,
+    RemoveLibraryItems,
     SaveLibraryItems,
     SaveLikedWithDates,
     Skip,
@@ -205,4 +206,6 @@ def describe(action: Action) -> str:
         for uri in action.uris:
             kinds[category_of(uri).value.replace("_", " ")] += 1
         return "save or follow " + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    if isinstance(action, RemoveLibraryItems):
+        return f"remove {len(action.uris)} items from the library (undo)"
     return f"skip {action.item.name or action.item.ref}"
