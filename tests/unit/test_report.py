@@ -215,7 +215,10 @@ def test_the_document_follows_its_published_schema(journal: Journal) -> None:
 def test_the_published_schema_is_the_one_the_code_writes() -> None:
     """Changing the document means changing docs/report-json.schema.json on purpose."""
     published = json.loads((DOCS / "report-json.schema.json").read_text())
-    assert report_json_schema() == published
+    assert report_json_schema() == published, (
+        "regenerate it: python -c 'import json; from transfer.report import report_json_schema; "
+        "print(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))' "
+        "> docs/report-json.schema.json")
 
 
 def test_report_files_are_per_pair_and_run_and_never_overwritten(

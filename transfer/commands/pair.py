@@ -105,7 +105,6 @@ def run_with_report(
     pair: Pair,
     start: Callable[[], RunReport],
     full: bool = False,
-    least_possible: Callable[[], int | None] = lambda: None,
 ) -> Outcome:
     """Run ``start`` (an apply or a resume of ``engine``) with progress bars, then write the
     report and print the summary. A run that stops (pause, Ctrl-C, error) gets its report too,
@@ -124,7 +123,7 @@ def run_with_report(
     finally:
         progress.close()
     document = build_report(journal, report.run_id, utc_now(), resumed=report.resumed,
-                            warnings=report.warnings, least_possible=least_possible())
+                            warnings=report.warnings)
     path = write_report(env.settings.home, document)
     click.echo(render_summary(document, path, full, pair.calls()), file=env.stdout, nl=False)
     return Outcome(report, document, path)

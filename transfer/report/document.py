@@ -96,7 +96,6 @@ def build_report(
     *,
     resumed: bool = False,
     warnings: Sequence[str] = (),
-    least_possible: int | None = None,
 ) -> ReportDocument:
     """The report of run ``run_id`` as the journal records it now."""
     run = journal.run(run_id)
@@ -124,7 +123,7 @@ def build_report(
         failures=failures,
         warnings=list(dict.fromkeys(warnings)),
         notes=list(plan.notes),
-        api_calls=api_calls(run.calls, least_possible),
+        api_calls=api_calls(run.calls),
     )
 
 
@@ -146,12 +145,12 @@ def _summary(categories: Sequence[CategoryResult], records: Sequence[ActionRecor
     )
 
 
-def api_calls(calls: Mapping[str, int], least_possible: int | None = None) -> ApiCalls:
+def api_calls(calls: Mapping[str, int]) -> ApiCalls:
     """The calls of a run per endpoint, split into reads and writes."""
     reads = sum(count for endpoint, count in calls.items() if endpoint.startswith("GET "))
     total = sum(calls.values())
     return ApiCalls(by_endpoint=dict(sorted(calls.items())), reads=reads, writes=total - reads,
-                    total=total, least_possible=least_possible)
+                    total=total)
 
 
 def report_json_schema() -> dict[str, Any]:

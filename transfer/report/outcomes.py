@@ -208,4 +208,8 @@ def describe(action: Action) -> str:
         return "save or follow " + ", ".join(f"{n} {kind}" for kind, n in kinds.items())
     if isinstance(action, RemoveLibraryItems):
         return f"remove {len(action.uris)} items from the library (undo)"
-    return f"skip {action.item.name or action.item.ref}"
+    if isinstance(action, Skip):
+        return f"skip {action.item.name or action.item.ref}"
+    playlist = getattr(action, "playlist_name", None)
+    where = f" on the copy of “{playlist}”" if playlist else ""
+    return f"{action.type.replace('_', ' ')}{where}"

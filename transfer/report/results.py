@@ -120,8 +120,3 @@ class ApiCalls(_Part):
     reads: int
     writes: int
     total: int
-    least_possible: int | None = Field(
-        None, description="the fewest calls any tool could have used for this job (reads at 50 "
-        "a page, adds at 100, saves at 40, one create per playlist, one upload per custom "
-        "cover), when it was computed; else null"
-    )

@@ -145,7 +145,4 @@ def _calls(document: ReportDocument, session_calls: int | None) -> str:
             f"{number(calls.writes)} writes)")
     if session_calls is not None and document.run.resumed:
         line += f"; {number(session_calls)} in this session"
-    if calls.least_possible:
-        extra = (calls.total - calls.least_possible) / calls.least_possible
-        line += f"; the least possible is {number(calls.least_possible)} ({extra:+.1%})"
     return line + "."
