@@ -8,6 +8,7 @@ COMMAND_MODULES: list[str] = [
     "whoami",
     "export",
     "sandbox",
+    "status",
     "plan",
     "transfer",
 ]
