@@ -319,3 +319,18 @@ def test_what_the_target_had_already_is_counted_not_moved(journal: Journal) -> N
     text = render_summary(document)
     assert "Liked Songs         2 saved (1 already there)" in text
     assert "Not moved" not in text
+
+
+def test_a_run_planned_from_a_snapshot_is_resumed_from_it(journal: Journal) -> None:
+    plan = diff(SOURCE, TARGET, OPTIONS)
+    run_id = journal.begin_run(RunKind.TRANSFER, plan, origin="/backups/old account.json")
+    journal.finish_run(run_id, RunState.INTERRUPTED)
+    document = build_report(journal, run_id, NOW)
+    assert document.run.resume_command == (
+        "spotify-transfer transfer --from-snapshot '/backups/old account.json'")
+    assert "--from-snapshot '/backups/old account.json'" in render_summary(document)
+
+
+def test_the_summary_ends_with_both_reports(journal: Journal) -> None:
+    text = render_summary(finished(journal), Path("/r/1.json"), html_path=Path("/r/1.html"))
+    assert text.rstrip().endswith("Report: /r/1.json\nReadable report: /r/1.html")

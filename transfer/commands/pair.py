@@ -26,6 +26,7 @@ from transfer.plan import PlanOptions
 from transfer.progress import logging_above_bars
 from transfer.report import ReportDocument, build_report, render_summary, write_report
 from transfer.report.files import utc_now
+from transfer.report.html import html_report_path, write_html_report
 from transfer.spotify import SpotifyAdapter
 
 log = logging.getLogger(__name__)
@@ -124,9 +125,16 @@ def run_with_report(
         progress.close()
     document = build_report(journal, report.run_id, utc_now(), resumed=report.resumed,
                             warnings=report.warnings)
-    path = write_report(env.settings.home, document)
-    click.echo(render_summary(document, path, full, pair.calls()), file=env.stdout, nl=False)
+    path, html = write_reports(env.settings.home, document)
+    click.echo(render_summary(document, path, full, pair.calls(), html_path=html),
+               file=env.stdout, nl=False)
     return Outcome(report, document, path)
+
+
+def write_reports(home: Path, document: ReportDocument) -> tuple[Path, Path]:
+    """The JSON report and the readable HTML page beside it; their paths."""
+    path = write_report(home, document)
+    return path, write_html_report(document, html_report_path(path))
 
 
 def _latest_run(journal: Journal) -> RunRecord | None:
@@ -143,9 +151,9 @@ def _report_stopped_run(env: Environment, journal: Journal, before: RunRecord | 
         if latest is None or latest == before:
             return
         document = build_report(journal, latest.id, utc_now())
-        path = write_report(env.settings.home, document)
+        path, html = write_reports(env.settings.home, document)
     except TransferError as error:  # the error that stopped the run matters more
         log.warning("The report of the stopped run could not be written: %s", error)
         return
-    text = render_summary(document, path, full, pair.calls(), heading=False)
+    text = render_summary(document, path, full, pair.calls(), heading=False, html_path=html)
     click.echo(f"Until it stopped:\n\n{text}", file=env.stdout, nl=False)

@@ -11,6 +11,7 @@ gets the same report as a finished one, and a run resumed later reports all of i
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -34,6 +35,7 @@ from transfer.report.results import (
 REPORT_DOCUMENT = "spotify-transfer/report"
 REPORT_DOCUMENT_VERSION = 1
 
+LIVE = "live"
 RESUME_COMMANDS = {
     RunKind.TRANSFER: "spotify-transfer transfer",
     RunKind.SYNC: "spotify-transfer sync",
@@ -110,7 +112,7 @@ def build_report(
             id=run.id, kind=run.kind, state=run.state, complete=complete, resumed=resumed,
             origin=run.origin, started_at=run.started_at, ended_at=run.ended_at,
             resume_at=run.resume_at, message=run.message,
-            resume_command=None if complete else RESUME_COMMANDS[run.kind],
+            resume_command=None if complete else resume_command(run.kind, run.origin),
         ),
         source=plan.source,
         target=plan.target,
@@ -125,6 +127,15 @@ def build_report(
         notes=list(plan.notes),
         api_calls=api_calls(run.calls),
     )
+
+
+def resume_command(kind: RunKind, origin: str) -> str:
+    """The command that takes a stopped run up again; a transfer planned from a snapshot is
+    resumed with it (the source account may be gone)."""
+    command = RESUME_COMMANDS[kind]
+    if kind is RunKind.TRANSFER and origin != LIVE:
+        command += f" --from-snapshot {shlex.quote(origin)}"
+    return command
 
 
 _ITEM_GROUPS = (*(category.value for category in Category), "playlist_items")

@@ -35,6 +35,7 @@ def render_summary(
     full: bool = False,
     session_calls: int | None = None,
     heading: bool = True,
+    html_path: Path | None = None,
 ) -> str:
     """The summary as text; ``session_calls`` are the calls made by this command alone.
     Without ``heading`` it leaves out how the run ended (when an error message says it)."""
@@ -45,9 +46,16 @@ def render_summary(
         _failures(document),
         _lines("Warnings:", document.warnings),
         _calls(document, session_calls),
-        f"Report: {report_path}" if report_path is not None else "",
+        _paths(report_path, html_path),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"
+
+
+def _paths(report_path: Path | None, html_path: Path | None) -> str:
+    lines = [f"Report: {report_path}"] if report_path is not None else []
+    if html_path is not None:
+        lines.append(f"Readable report: {html_path}")
+    return "\n".join(lines)
 
 
 def _account(account: Account) -> str:
