@@ -9,6 +9,7 @@ COMMAND_MODULES: list[str] = [
     "export",
     "sandbox",
     "status",
+    "undo",
     "plan",
     "transfer",
 ]
