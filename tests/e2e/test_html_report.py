@@ -16,6 +16,7 @@ import pytest
 from tests.browser import Chromium, DomTree, Element
 from tests.browser import chromium as chromium  # the fixture
 from tests.conftest import SOURCE_USER, TARGET_USER, make_adapter
+from tests.e2e.cli_support import run_cli
 from transfer.config import Settings
 from transfer.engine import Engine
 from transfer.errors import RateLimited
@@ -213,3 +214,20 @@ def test_a_screenshot_of_the_report(
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (1100, 1500)
     assert len(data) > 20_000, "a page with tables and text, not a blank one"
+
+
+def test_every_transfer_writes_the_page_beside_its_json_report(
+    chromium: Chromium, server: SandboxServer, point_at: Callable[[SandboxServer], Settings],
+) -> None:
+    settings = point_at(server)
+    result = run_cli("transfer", "--yes")
+    assert result.exit_code == 0, result.output
+    folder = settings.home / "reports" / f"{SOURCE_USER}__{TARGET_USER}"
+    (json_report,) = folder.glob("*.json")
+    page = html_report_path(json_report)
+    assert str(page) in result.output, "the path is printed"
+    dom = DomTree(chromium.dump_dom(page))
+    assert dom.find_all("h1")[0].text.startswith("Transfer complete")
+    footer_links = [a.attributes["href"] for a in dom.find_all("footer")[0].find_all("a")]
+    assert footer_links == [json_report.name]
+    assert len(_rows(dom, "playlists")) == len(html_seed().libraries[SOURCE_USER].playlists)
