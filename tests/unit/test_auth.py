@@ -71,6 +71,14 @@ def test_corrupt_token_file_says_to_log_in_again(tmp_path: Path) -> None:
     assert "spotify-transfer login source" in (caught.value.advice or "")
 
 
+def test_a_home_under_a_regular_file_blames_the_folder_not_the_log_in(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    with pytest.raises(ConfigError, match="cannot be read: Not a directory") as caught:
+        TokenStore(blocked / "home").load("source")
+    assert "SPOTIFY_TRANSFER_HOME" in (caught.value.advice or "")
+
+
 def test_unwritable_home_is_a_clear_error(tmp_path: Path) -> None:
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("")

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from transfer.errors import AuthError, ConfigError
 from transfer.spotify.oauth import TokenInfo
 
+HOME_ADVICE = "Check that SPOTIFY_TRANSFER_HOME points at a folder you can read and write."
+
 
 class StoredLogin(BaseModel):
     """What is kept of one account's log-in."""
@@ -60,7 +62,15 @@ class TokenStore:
             return StoredLogin.model_validate_json(path.read_bytes())
         except FileNotFoundError:
             return None
-        except (OSError, ValidationError, ValueError):
+        except OSError as error:
+            # The state folder is at fault (a file where a folder goes, no permission), not
+            # the log-in: logging in again would fail the same way.
+            raise ConfigError(
+                f"The stored log-in of the {account} account ({path}) cannot be read: "
+                f"{error.strerror}.",
+                advice=HOME_ADVICE,
+            ) from None
+        except (ValidationError, ValueError):
             raise AuthError(
                 f"The stored log-in of the {account} account ({path}) cannot be read.",
                 account=account,
@@ -85,7 +95,7 @@ class TokenStore:
             raise ConfigError(
                 f"Cannot save the log-in of the {account} account in {self.directory}: "
                 f"{error.strerror}",
-                advice="Check that SPOTIFY_TRANSFER_HOME points at a folder you can write.",
+                advice=HOME_ADVICE,
             ) from None
 
     def delete(self, account: str) -> None:

@@ -23,6 +23,9 @@ from transfer.plan import (
     Action,
     AddPlaylistItems,
     CreatePlaylist,
+    RemoveLibraryItems,
+    RemovePlaylistItems,
+    ReplacePlaylistItems,
     SaveLibraryItems,
     SaveLikedWithDates,
     Skip,
@@ -42,6 +45,10 @@ DATES_REFUSED = (
     "so their order is kept but not their dates."
 )
 _UNSAFE = (CreatePlaylist, AddPlaylistItems)
+PlaylistWrite = (
+    AddPlaylistItems | UploadCover | UpdatePlaylistDetails | RemovePlaylistItems
+    | ReplacePlaylistItems
+)
 
 
 class Applier:
@@ -104,7 +111,10 @@ class Applier:
             AddPlaylistItems: self._add,
             UploadCover: self._cover,
             UpdatePlaylistDetails: self._details,
+            RemovePlaylistItems: self._remove_items,
+            ReplacePlaylistItems: self._replace_items,
             SaveLibraryItems: self._save,
+            RemoveLibraryItems: self._unsave,
             SaveLikedWithDates: self._save_dated,
         }
         sender[type(action)](action, key)
@@ -139,6 +149,23 @@ class Applier:
         )
         self.journal.mark_done(self.run_id, key)
 
+    def _remove_items(self, action: RemovePlaylistItems, key: str) -> None:
+        copy_id = self._copy_of(action)
+        self.journal.mark_sent(self.run_id, key)
+        snapshot = self.target.remove_items(copy_id, action.uris)
+        self.journal.mark_done(self.run_id, key, snapshot_id=snapshot)
+
+    def _replace_items(self, action: ReplacePlaylistItems, key: str) -> None:
+        copy_id = self._copy_of(action)
+        self.journal.mark_sent(self.run_id, key)
+        snapshot = self.target.replace_items(copy_id, action.uris)
+        self.journal.mark_done(self.run_id, key, snapshot_id=snapshot)
+
+    def _unsave(self, action: RemoveLibraryItems, key: str) -> None:
+        self.journal.mark_sent(self.run_id, key)
+        self.target.remove_from_library(action.uris)
+        self.journal.mark_done(self.run_id, key)
+
     def _save(self, action: SaveLibraryItems, key: str) -> None:
         self.journal.mark_sent(self.run_id, key)
         self.target.save_to_library(action.uris)
@@ -151,7 +178,7 @@ class Applier:
         )
         self.journal.mark_done(self.run_id, key)
 
-    def _copy_of(self, action: AddPlaylistItems | UploadCover | UpdatePlaylistDetails) -> str:
+    def _copy_of(self, action: PlaylistWrite) -> str:
         copy_id = action.target_playlist_id or self._copies.get(action.source_playlist_id)
         if copy_id is None:
             raise SpotifyError(
@@ -217,8 +244,10 @@ class Applier:
 def _described(action: Action) -> str:
     if isinstance(action, CreatePlaylist):
         return f"creating the playlist {action.name!r}"
-    if isinstance(action, AddPlaylistItems | UploadCover | UpdatePlaylistDetails):
+    if isinstance(action, PlaylistWrite):
         return f"a change to the copy of {action.playlist_name!r}"
     if isinstance(action, SaveLibraryItems | SaveLikedWithDates):
         return f"saving {len(action.uris)} items"
+    if isinstance(action, RemoveLibraryItems):
+        return f"removing {len(action.uris)} items"
     return action.key

@@ -6,19 +6,121 @@ the categories chosen. The target: its playlist list, the items of the tool's co
 be trusted from the journal, and the same saved collections. Followed playlists are never read
 (Spotify refuses their items since February 2026) and the target's own playlists are not
 needed.
+
+How much is read is the reader's choice (:class:`LibraryReader`): :class:`FullReader` reads as
+above, what a transfer needs; a sync reads only what changed since the last run
+(:class:`transfer.engine.incremental.ChangesReader`). Both leave marks for the next sync.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
 
+from transfer.engine.marks import MARKS_FACT, full_marks, previous_behind
 from transfer.errors import AccountMixup
 from transfer.export import read_saved, with_entries
+from transfer.journal import Journal
 from transfer.models import SAVED_CATEGORIES, Account, Category, Library, Playlist, SavedItem
-from transfer.plan import PlanOptions, PlaylistLink, copy_needs_reading, source_needs_reading
+from transfer.plan import (
+    MirrorInput,
+    Plan,
+    PlanOptions,
+    PlaylistLink,
+    copy_needs_reading,
+    source_needs_reading,
+)
 from transfer.progress import Progress
 from transfer.spotify import SpotifyAdapter
 from transfer.spotify.retry import utc_now
+
+Facts = Callable[[Plan], Mapping[str, Any]]
+
+
+def _no_facts(plan: Plan) -> Mapping[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Libraries:
+    """What a plan is computed from: both libraries (as much of them as was read), what a
+    mirror needs, and the facts the run keeps once it is planned (the marks of the next sync)."""
+
+    source: Library
+    target: Library
+    target_playlist_ids: tuple[str, ...] = ()
+    """The target's whole playlist list before the run (empty when it was not read, which a
+    reader may do only when nothing is created)."""
+    mirror: MirrorInput | None = None
+    facts: Facts = _no_facts
+
+
+@dataclass(frozen=True)
+class ReadJob:
+    """What a reader works with."""
+
+    source: SpotifyAdapter | None
+    """None when the source is a snapshot."""
+    target: SpotifyAdapter
+    options: PlanOptions
+    journal: Journal
+    progress: Progress
+
+
+class LibraryReader(Protocol):
+    def read(self, job: ReadJob) -> Libraries:
+        """Read what the plan needs. Makes no write request."""
+
+
+@dataclass(frozen=True)
+class FullReader:
+    """Reads everything a plan may need (what a transfer does), and leaves marks for a sync."""
+
+    def read(self, job: ReadJob) -> Libraries:
+        if job.source is None:
+            raise ValueError("a full read needs the live source")
+        links = job.journal.links()
+        held = held_items(job.journal)
+        behind = previous_behind(job.journal) if job.options.mirror else frozenset()
+        source = read_source(job.source, job.options, links, job.progress, behind)
+        target = read_target(job.target, source, job.options, links, job.progress)
+        mirror = whole_source_mirror(source, job.options, held) if job.options.mirror else None
+
+        def facts(plan: Plan) -> Mapping[str, Any]:
+            marks = full_marks(source, job.options, held, plan, previous_behind(job.journal))
+            return {MARKS_FACT: marks.model_dump(mode="json")}
+
+        return Libraries(source, target, tuple(p.id for p in target.playlists), mirror, facts)
+
+
+def held_items(journal: Journal) -> dict[Category, frozenset[str]]:
+    """What the tool added to the target and did not take out since, per category."""
+    held: dict[Category, set[str]] = {}
+    for item in journal.added():
+        try:
+            category = Category(item.category)
+        except ValueError:
+            continue
+        held.setdefault(category, set()).add(item.uri)
+    return {category: frozenset(uris) for category, uris in held.items()}
+
+
+def whole_source_mirror(source: Library, options: PlanOptions,
+                        held: Mapping[Category, frozenset[str]]) -> MirrorInput:
+    """A mirror's input from a source read in full."""
+    present: dict[Category, frozenset[str]] = {}
+    for category in options.categories:
+        items = _items(source, category)
+        present[category] = frozenset(items)
+    return MirrorInput(held=dict(held), present=present,
+                       totals={category: len(uris) for category, uris in present.items()})
+
+
+def _items(source: Library, category: Category) -> list[str]:
+    if category is Category.PLAYLISTS:
+        return [playlist.uri for playlist in source.playlists]
+    return [item.uri for item in getattr(source, category.value)]
 
 
 def check_accounts(source: Account, target: Account) -> None:
@@ -35,26 +137,35 @@ def read_source(
     options: PlanOptions,
     links: Mapping[str, PlaylistLink],
     progress: Progress,
+    also: frozenset[str] = frozenset(),
 ) -> Library:
+    """The source; ``also`` names owned playlists whose items are read whatever their link
+    says (copies a mirror must bring back in line)."""
     account = adapter.me()
     progress.begin(Category.PLAYLISTS.value)
     playlists = tuple(
-        _source_playlist(adapter, playlist, options, links.get(playlist.id))
+        _source_playlist(adapter, playlist, options, links.get(playlist.id), playlist.id in also)
         for playlist in adapter.my_playlists()
     )
     progress.end(Category.PLAYLISTS.value)
     return _library(account, playlists, _saved(adapter, options, progress))
 
 
-def _source_playlist(
-    adapter: SpotifyAdapter, playlist: Playlist, options: PlanOptions, link: PlaylistLink | None
-) -> Playlist:
-    chosen = (
+def chosen(playlist: Playlist, options: PlanOptions) -> bool:
+    """Whether the options select this playlist (category on, patterns matching)."""
+    return (
         options.wants(Category.PLAYLISTS)
         and options.excluding_pattern(playlist.name) is None
         and options.is_included(playlist.name)
     )
-    if chosen and playlist.relation == "owned" and source_needs_reading(link, playlist):
+
+
+def _source_playlist(
+    adapter: SpotifyAdapter, playlist: Playlist, options: PlanOptions, link: PlaylistLink | None,
+    always: bool = False,
+) -> Playlist:
+    if (chosen(playlist, options) and playlist.relation == "owned"
+            and (always or source_needs_reading(link, playlist))):
         return with_entries(adapter, playlist)
     return playlist
 
@@ -98,3 +209,16 @@ def _library(
         playlists=playlists,
         **{category.value: items for category, items in saved.items()},
     )
+
+
+@dataclass(frozen=True)
+class SnapshotReader:
+    """The source from an earlier export, the target live; no marks (the source is not live)."""
+
+    library: Library
+
+    def read(self, job: ReadJob) -> Libraries:
+        check_accounts(self.library.account, job.target.me())
+        links = job.journal.links()
+        target = read_target(job.target, self.library, job.options, links, job.progress)
+        return Libraries(self.library, target, tuple(p.id for p in target.playlists))

@@ -16,16 +16,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from transfer.engine.apply import Applier
-from transfer.engine.reading import check_accounts, read_source, read_target
+from transfer.engine.reading import (
+    FullReader,
+    LibraryReader,
+    ReadJob,
+    SnapshotReader,
+    check_accounts,
+)
 from transfer.engine.reconcile import TARGET_PLAYLISTS_FACT
 from transfer.errors import JournalError, RateLimited, TransferError
 from transfer.export import load_snapshot
 from transfer.journal import ActionRecord, Journal, Outcome, RunKind, RunRecord, RunState
 from transfer.journal.counts import action_units
-from transfer.models import Library
-from transfer.plan import Plan, PlanOptions, PlaylistChange, PlaylistLink, SkipReason, diff
+from transfer.plan import Plan, PlanOptions, PlaylistChange, SkipReason, diff
 from transfer.progress import NoProgress, Progress
 from transfer.spotify import SpotifyAdapter
 from transfer.spotify.retry import utc_now
@@ -43,6 +49,8 @@ class PreparedPlan:
     origin: str
     reads: dict[str, int]
     target_playlist_ids: tuple[str, ...] = ()
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    """What the run keeps once begun (e.g. the marks the next sync reads from)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,8 @@ class Engine:
     progress: Progress = field(default_factory=NoProgress)
     clock: Callable[[], datetime] = utc_now
     kind: RunKind = RunKind.TRANSFER
+    reader: LibraryReader = field(default_factory=FullReader)
+    """How much of the libraries a plan reads (a sync passes one that reads only changes)."""
 
     def __post_init__(self) -> None:
         if (self.source is None) == (self.snapshot is None):
@@ -109,27 +119,29 @@ class Engine:
     # -- planning ---------------------------------------------------------------------------
 
     def unfinished(self) -> RunRecord | None:
-        """The run to resume before planning anew, if the last one stopped early."""
-        return self.journal.unfinished_run([self.kind])
+        """The run to resume before planning anew, if the last transfer or sync stopped early
+        (either kind: both write to the same target, and what one left in doubt must be
+        settled before the other plans)."""
+        return self.journal.unfinished_run([RunKind.TRANSFER, RunKind.SYNC])
 
     def prepare(self) -> PreparedPlan:
         """Read both accounts and compute the plan. Makes no write request."""
         meter = CallMeter([self.source, self.target])
-        links = self.journal.links()
-        source = self._read_source(links)
-        target = read_target(self.target, source, self.options, links, self.progress)
-        plan = diff(source, target, self.options, links)
+        reader = self._reader()
+        job = ReadJob(self.source, self.target, self.options, self.journal, self.progress)
+        libraries = reader.read(job)
+        plan = diff(libraries.source, libraries.target, self.options, self.journal.links(),
+                    libraries.mirror)
         origin = LIVE if self.snapshot is None else str(self.snapshot)
-        return PreparedPlan(plan, origin, meter.delta(), tuple(p.id for p in target.playlists))
+        return PreparedPlan(plan, origin, meter.delta(), libraries.target_playlist_ids,
+                            dict(libraries.facts(plan)))
 
-    def _read_source(self, links: Mapping[str, PlaylistLink]) -> Library:
+    def _reader(self) -> LibraryReader:
         if self.snapshot is not None:
-            library = load_snapshot(self.snapshot)
-            check_accounts(library.account, self.target.me())
-            return library
+            return SnapshotReader(load_snapshot(self.snapshot))
         assert self.source is not None
         check_accounts(self.source.me(), self.target.me())
-        return read_source(self.source, self.options, links, self.progress)
+        return self.reader
 
     # -- applying ---------------------------------------------------------------------------
 
@@ -144,6 +156,8 @@ class Engine:
             )
         run_id = self.journal.begin_run(self.kind, prepared.plan, prepared.origin)
         self.journal.set_fact(run_id, TARGET_PLAYLISTS_FACT, list(prepared.target_playlist_ids))
+        for name, value in prepared.facts.items():
+            self.journal.set_fact(run_id, name, value)
         self.journal.add_calls(run_id, prepared.reads)
         return self._execute(run_id, prepared.plan, resumed=False)
 
@@ -227,7 +241,7 @@ class Engine:
         links = self.journal.links()
         for outline in plan.playlists:
             carried = outline.change in (PlaylistChange.CREATE, PlaylistChange.UPDATE) or (
-                outline.skip_reason is SkipReason.UP_TO_DATE)
+                outline.skip_reason in (SkipReason.UP_TO_DATE, SkipReason.NOT_MIRRORED))
             if carried and outline.source_id in links and outline.source_id not in unsettled:
                 self.journal.record_synced(outline.source_id, outline.snapshot_id)
 

@@ -2,9 +2,9 @@
 
 Saved items count under their category (a followed playlist under ``playlists``); a created
 playlist counts under ``playlists`` and the entries of copies (added or skipped) under
-``playlist_items``;
-``covers`` and ``playlist_details`` count uploads and detail changes. ``already_there`` holds
-what needed no work (already followed, copies up to date).
+``playlist_items``; ``covers`` and ``playlist_details`` count uploads and detail changes, and
+``playlist_items_removed`` the URIs ``sync --mirror`` takes out of copies. ``already_there``
+holds what needed no work (already followed, copies up to date).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from transfer.plan import (
     AddPlaylistItems,
     CreatePlaylist,
     RemoveLibraryItems,
+    RemovePlaylistItems,
+    ReplacePlaylistItems,
     SaveLibraryItems,
     SaveLikedWithDates,
     Skip,
@@ -29,6 +31,7 @@ from transfer.plan import (
 PLAYLIST_ITEMS = "playlist_items"
 COVERS = "covers"
 PLAYLIST_DETAILS = "playlist_details"
+PLAYLIST_ITEMS_REMOVED = "playlist_items_removed"
 
 
 def run_counts(records: Iterable[ActionRecord]) -> dict[str, dict[str, int]]:
@@ -57,8 +60,10 @@ def action_units(action: object) -> list[tuple[str, int]]:
     for a removal, what it takes out of the target."""
     if isinstance(action, CreatePlaylist):
         return [(Category.PLAYLISTS.value, 1)]
-    if isinstance(action, AddPlaylistItems):
+    if isinstance(action, AddPlaylistItems | ReplacePlaylistItems):
         return [(PLAYLIST_ITEMS, len(action.uris))]
+    if isinstance(action, RemovePlaylistItems):
+        return [(PLAYLIST_ITEMS_REMOVED, len(action.uris))]
     if isinstance(action, UploadCover):
         return [(COVERS, 1)]
     if isinstance(action, UpdatePlaylistDetails):

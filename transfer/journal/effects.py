@@ -21,6 +21,8 @@ from transfer.plan import (
     PlaylistDetails,
     PlaylistLink,
     RemoveLibraryItems,
+    RemovePlaylistItems,
+    ReplacePlaylistItems,
     SaveLibraryItems,
     SaveLikedWithDates,
     UndoAction,
@@ -48,6 +50,14 @@ def apply_done(
         uris = list(link.target_uris)
         uris[action.position : action.position] = action.uris
         _update_link(connection, link, now, snapshot_id, target_uris=json.dumps(uris))
+    elif isinstance(action, RemovePlaylistItems):
+        link = _link(connection, action.source_playlist_id)
+        gone = set(action.uris)
+        uris = [uri for uri in link.target_uris if uri not in gone]
+        _update_link(connection, link, now, snapshot_id, target_uris=json.dumps(uris))
+    elif isinstance(action, ReplacePlaylistItems):
+        link = _link(connection, action.source_playlist_id)
+        _update_link(connection, link, now, snapshot_id, target_uris=json.dumps(action.uris))
     elif isinstance(action, UploadCover):
         link = _link(connection, action.source_playlist_id)
         _update_link(connection, link, now, snapshot_id, cover_url=action.cover_url)

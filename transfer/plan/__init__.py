@@ -13,6 +13,8 @@ from transfer.plan.actions import (
     CreatePlaylist,
     DatedTrack,
     RemoveLibraryItems,
+    RemovePlaylistItems,
+    ReplacePlaylistItems,
     SaveLibraryItems,
     SaveLikedWithDates,
     Skip,
@@ -35,6 +37,7 @@ from transfer.plan.links import (
     known_copy_uris,
     source_needs_reading,
 )
+from transfer.plan.mirror import MirrorInput, MirrorOutline, plan_removals, refusal
 from transfer.plan.model import CategoryOutline, Plan, PlaylistChange, PlaylistOutline
 from transfer.plan.options import PlanOptions, Privacy
 
@@ -49,6 +52,8 @@ __all__ = [
     "CreatePlaylist",
     "DatedTrack",
     "Endpoint",
+    "MirrorInput",
+    "MirrorOutline",
     "Plan",
     "PlanOptions",
     "PlaylistChange",
@@ -57,6 +62,8 @@ __all__ = [
     "PlaylistOutline",
     "Privacy",
     "RemoveLibraryItems",
+    "RemovePlaylistItems",
+    "ReplacePlaylistItems",
     "SaveLibraryItems",
     "SaveLikedWithDates",
     "Skip",
@@ -73,5 +80,7 @@ __all__ = [
     "known_copy_uris",
     "least_calls",
     "plain_batches",
+    "plan_removals",
+    "refusal",
     "source_needs_reading",
 ]

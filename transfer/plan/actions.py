@@ -133,6 +133,36 @@ class UpdatePlaylistDetails(_PlaylistWrite):
         return f"details:{self.source_playlist_id}:{fingerprint}"
 
 
+class RemovePlaylistItems(_PlaylistWrite):
+    """Take every occurrence of each URI out of a copy (``sync --mirror``); safe to repeat.
+
+    Planned only where no occurrence of these URIs is to stay in the copy, so removing them all
+    is exactly what is meant (Spotify's remove takes URIs, not positions).
+    """
+
+    endpoint: ClassVar[Endpoint | None] = Endpoint.REMOVE_ITEMS
+    type: Literal["remove_playlist_items"] = "remove_playlist_items"
+    uris: tuple[str, ...] = Field(min_length=1, max_length=ADD_BATCH)
+
+    @property
+    def key(self) -> str:
+        return f"remove-items:{self.source_playlist_id}:{digest(*self.uris)}"
+
+
+class ReplacePlaylistItems(_PlaylistWrite):
+    """Make a copy hold exactly ``uris`` (at most 100, none empties it); the rest of the source
+    follows as adds from position 100 (``sync --mirror``, when removing by URI cannot give the
+    source's order). Safe to repeat."""
+
+    endpoint: ClassVar[Endpoint | None] = Endpoint.REPLACE_ITEMS
+    type: Literal["replace_playlist_items"] = "replace_playlist_items"
+    uris: tuple[str, ...] = Field(max_length=ADD_BATCH)
+
+    @property
+    def key(self) -> str:
+        return f"replace:{self.source_playlist_id}:{digest(*self.uris)}"
+
+
 class SaveLibraryItems(_Action):
     """Save (or follow) up to 40 URIs of any kinds in one ``PUT /me/library``.
 
@@ -152,7 +182,8 @@ class SaveLibraryItems(_Action):
 class RemoveLibraryItems(_Action):
     """Take up to 40 URIs of any kinds out of the library in one ``DELETE /me/library``:
     unsave, unfollow, and for a playlist the user owns, remove it from the user's list (the
-    API's way of deleting one). ``undo`` sends these; removing is safe to repeat."""
+    API's way of deleting one). ``undo`` and ``sync --mirror`` send these; removing is safe to
+    repeat."""
 
     endpoint: ClassVar[Endpoint | None] = Endpoint.REMOVE_LIBRARY
     type: Literal["remove_library_items"] = "remove_library_items"
@@ -203,6 +234,7 @@ class SkipReason(StrEnum):
     ALREADY_FOLLOWED = "already_followed"
     UP_TO_DATE = "up_to_date"
     DIVERGED = "diverged"
+    NOT_MIRRORED = "not_mirrored"
     COPY_REMOVED = "copy_removed"
     ITEMS_UNKNOWN = "items_unknown"
 
@@ -226,8 +258,11 @@ _SKIP_TEXT: dict[SkipReason, str] = {
     SkipReason.ALREADY_FOLLOWED: "the target account already has it",
     SkipReason.UP_TO_DATE: "the copy in the target account is up to date",
     SkipReason.DIVERGED: (
-        "the copy in the target account was changed outside this tool; left as it is "
-        "(sync --mirror brings it back in line)"
+        "the copy in the target account was changed outside this tool; left as it is"
+    ),
+    SkipReason.NOT_MIRRORED: (
+        "items were taken out of the source playlist or moved; the copy keeps them as they "
+        "were (sync --mirror carries that too)"
     ),
     SkipReason.COPY_REMOVED: (
         "the copy this tool made was removed from the target account; not made again"
@@ -275,13 +310,17 @@ WriteAction = (
     | AddPlaylistItems
     | UploadCover
     | UpdatePlaylistDetails
+    | RemovePlaylistItems
+    | ReplacePlaylistItems
     | SaveLibraryItems
     | SaveLikedWithDates
 )
 UndoAction = RemoveLibraryItems
-"""What ``undo`` sends. Not a :data:`WriteAction`: a transfer or sync plan never holds one."""
+"""What takes items out of the library: all an ``undo`` sends, and the library removals of
+``sync --mirror``. Not a :data:`WriteAction` (a transfer never holds one)."""
 Action = Annotated[WriteAction | UndoAction | Skip, Field(discriminator="type")]
-PLAYLIST_WRITES = (AddPlaylistItems, UploadCover, UpdatePlaylistDetails)
+PLAYLIST_WRITES = (AddPlaylistItems, UploadCover, UpdatePlaylistDetails, RemovePlaylistItems,
+                   ReplacePlaylistItems)
 
 
 def plain_batches(dated: tuple[SaveLikedWithDates, ...]) -> tuple[SaveLibraryItems, ...]:

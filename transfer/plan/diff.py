@@ -15,6 +15,8 @@ How the plan is shaped:
   calls is the least the playlist order allows.
 - Liked Songs go through ``timestamped_ids`` batches of 50 instead when ``preserve_liked_dates``
   is on and the app has Extended Quota.
+- ``sync --mirror`` (with a :class:`MirrorInput`): what the tool added to the target and the
+  source no longer has is taken out, after every other write (:mod:`transfer.plan.mirror`).
 - Writes come first in the order they run; skips (what cannot or need not move) follow in
   source order.
 """
@@ -31,12 +33,14 @@ from transfer.plan.actions import (
     LIBRARY_BATCH,
     CreatePlaylist,
     DatedTrack,
+    RemoveLibraryItems,
     SaveLibraryItems,
     SaveLikedWithDates,
     Skip,
     WriteAction,
 )
 from transfer.plan.links import PlaylistLink
+from transfer.plan.mirror import MirrorInput, plan_removals
 from transfer.plan.model import CategoryOutline, Plan, PlaylistChange, PlaylistOutline
 from transfer.plan.options import PlanOptions
 from transfer.plan.playlists import PlaylistPlan, plan_playlist
@@ -63,25 +67,37 @@ def diff(
     target: Library,
     options: PlanOptions | None = None,
     links: Mapping[str, PlaylistLink] | None = None,
+    mirror: MirrorInput | None = None,
 ) -> Plan:
     """The plan that makes ``target`` hold what ``source`` holds, as ``options`` choose.
 
     ``links`` (from the journal) are the copies this tool made earlier; only those are continued.
+    With ``options.mirror``, ``mirror`` says what the tool added to the target and what the
+    source holds, so that what it no longer holds is removed.
     """
     options = options or PlanOptions()
-    playlists = _plan_playlists(source, target, options, links or {})
+    links = links or {}
+    playlists = _plan_playlists(source, target, options, links)
     saved = [plan_saved(category, source, target, options) for category in SAVED_CATEGORIES]
     filler = [uri for part in saved for uri in part.plain_uris]
     dated = [track for part in saved for track in part.dated]
     writes = [*pack_library_saves(playlists.steps, filler), *_dated_batches(dated)]
+    removals: tuple[RemoveLibraryItems, ...] = ()
+    mirror_outline = None
+    if options.mirror and mirror is not None:
+        removed_entries = sum(outline.removing for outline in playlists.outlines)
+        removals, mirror_outline = plan_removals(options.categories, links, mirror,
+                                                 removed_entries)
     return Plan(
         source=source.account,
         target=target.account,
         options=options,
-        actions=(*writes, *playlists.skips, *(skip for part in saved for skip in part.skips)),
+        actions=(*writes, *removals, *playlists.skips,
+                 *(skip for part in saved for skip in part.skips)),
         playlists=tuple(playlists.outlines),
         categories=(_playlist_category(playlists.outlines), *(part.outline for part in saved)),
         notes=_notes(options, saved),
+        mirror=mirror_outline,
     )
 
 

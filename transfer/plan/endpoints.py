@@ -15,6 +15,8 @@ class Endpoint(StrEnum):
     # writes
     CREATE_PLAYLIST = "POST /me/playlists"
     ADD_ITEMS = "POST /playlists/{playlist_id}/items"
+    REMOVE_ITEMS = "DELETE /playlists/{playlist_id}/items"
+    REPLACE_ITEMS = "PUT /playlists/{playlist_id}/items"
     UPLOAD_COVER = "PUT /playlists/{playlist_id}/images"
     CHANGE_DETAILS = "PUT /playlists/{playlist_id}"
     SAVE_LIBRARY = "PUT /me/library"

@@ -18,6 +18,7 @@ from transfer.plan.actions import (
     WriteAction,
 )
 from transfer.plan.endpoints import Endpoint
+from transfer.plan.mirror import MirrorOutline
 from transfer.plan.options import PlanOptions
 
 
@@ -55,6 +56,11 @@ class PlaylistOutline(_Frozen):
     skipped_entries: int = 0
     cover: bool = Field(False, description="a custom cover is uploaded")
     details: bool = Field(False, description="the copy's details are updated")
+    removing: int = Field(0, description="entries taken out of the copy (sync --mirror)")
+    behind: bool = Field(
+        False, description="the copy keeps entries the source took out, or their old order, "
+                           "until a sync --mirror"
+    )
 
 
 class CategoryOutline(_Frozen):
@@ -78,6 +84,9 @@ class Plan(_Frozen):
     playlists: tuple[PlaylistOutline, ...] = ()
     categories: tuple[CategoryOutline, ...] = ()
     notes: tuple[str, ...] = ()
+    mirror: MirrorOutline | None = Field(
+        None, description="sync --mirror: how much it removes of what the tool added"
+    )
 
     @model_validator(mode="after")
     def _keys_are_unique(self) -> Plan:
@@ -89,13 +98,14 @@ class Plan(_Frozen):
 
     @property
     def writes(self) -> tuple[WriteAction, ...]:
-        """What a transfer or sync writes (such a plan holds no removals)."""
+        """What the plan adds or changes (a transfer's or sync's writes, playlist item
+        removals of ``sync --mirror`` included); library removals are :attr:`removals`."""
         return tuple(action for action in self.actions
                      if not isinstance(action, Skip | RemoveLibraryItems))
 
     @property
     def removals(self) -> tuple[UndoAction, ...]:
-        """What an ``undo`` plan takes out of the target."""
+        """What the plan takes out of the target's library (``undo``, ``sync --mirror``)."""
         return tuple(action for action in self.actions if isinstance(action, RemoveLibraryItems))
 
     @property

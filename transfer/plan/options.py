@@ -3,7 +3,8 @@
 The field names are those of the ``[transfer]`` settings table, so
 ``PlanOptions.model_validate(settings.transfer.model_dump())`` builds one; keys the plan does not
 use are ignored. ``extended_quota`` is not a setting of that table: the caller knows whether the
-app has Extended Quota and passes it along.
+app has Extended Quota and passes it along; ``sync`` and ``mirror`` come from the ``sync``
+command.
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ class PlanOptions(BaseModel):
     privacy: Privacy = "keep"
     preserve_liked_dates: bool = False
     extended_quota: bool = False
+    sync: bool = False
+    """One-way sync: a copy whose source lost or reordered items still gets the new ones
+    (appended), where a transfer leaves it as it is."""
+    mirror: bool = False
+    """``sync --mirror``: also take out of the target what the source took out (only what the
+    tool added there). Implies ``sync``."""
 
     @field_validator("categories")
     @classmethod
@@ -38,6 +45,10 @@ class PlanOptions(BaseModel):
         """One canonical order, so equal options compare and serialise equal."""
         chosen = set(categories)
         return tuple(category for category in Category if category in chosen)
+
+    @property
+    def syncing(self) -> bool:
+        return self.sync or self.mirror
 
     def wants(self, category: Category) -> bool:
         return category in self.categories

@@ -1,11 +1,11 @@
 """Planning one source playlist: copy it, continue its copy, follow it, or say why not.
 
-A copy made earlier (known from its link) is continued only while it is a prefix of what the
-source holds now: then the missing tail is appended. When the copy has diverged (items removed,
-reordered or added by someone in the target account, or removed in the source), ``transfer``
-leaves it as it is and reports ``DIVERGED``; ``sync --mirror`` is what brings it back in line.
-An unavailable entry in the copy (``uri`` None) matches whatever the source has at that place:
-a track the tool added that Spotify later withdrew is not a divergence.
+A copy made earlier (known from its link) is continued while it is a prefix of what the source
+holds now: then the missing tail is appended. Otherwise ``transfer`` leaves it as it is and
+reports ``DIVERGED``; a sync goes on as :mod:`transfer.plan.copies` says (new items appended,
+and with ``--mirror`` what the source took out taken out), unless someone changed the copy in
+the target account. An unavailable entry in the copy (``uri`` None) matches whatever the source
+has at that place: a track the tool added that Spotify later withdrew is not a divergence.
 
 A playlist's writes run details, cover, then items: the last add's answer then carries the
 copy's final ``snapshot_id``, which lets the next run trust the copy without reading it.
@@ -13,13 +13,11 @@ copy's final ``snapshot_id``, which lets the next run trust the copy without rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from transfer.models import Category, Kind, Playlist, PlaylistEntry, kind_of
 from transfer.plan.actions import (
-    ADD_BATCH,
-    AddPlaylistItems,
     CreatePlaylist,
     Skip,
     SkippedItem,
@@ -27,6 +25,16 @@ from transfer.plan.actions import (
     UpdatePlaylistDetails,
     UploadCover,
     WriteAction,
+)
+from transfer.plan.copies import (
+    CopyTarget,
+    ItemsChange,
+    add_batches,
+    appended,
+    holds_what_was_carried,
+    is_prefix,
+    mirrored,
+    new_ones_appended,
 )
 from transfer.plan.links import PlaylistDetails, PlaylistLink, known_copy_uris
 from transfer.plan.model import PlaylistChange, PlaylistOutline
@@ -86,7 +94,8 @@ def _new_copy(playlist: Playlist, options: PlanOptions) -> PlaylistPlan:
     details = target_details(playlist, options)
     create = CreatePlaylist(source_playlist_id=playlist.id, **details.model_dump())
     cover = _cover_upload(playlist, None, None)
-    writes: tuple[WriteAction, ...] = (create, *cover, *_adds(playlist, None, uris, 0))
+    target = CopyTarget(playlist.id, None, playlist.name)
+    writes: tuple[WriteAction, ...] = (create, *cover, *add_batches(target, uris, 0))
     outline = _outline(
         playlist,
         PlaylistChange.CREATE,
@@ -103,54 +112,54 @@ def _continue_copy(
     target_id = link.target_playlist_id
     if copy is None:
         return _skipped(playlist, SkipReason.COPY_REMOVED, target_id=target_id)
-    tail = _missing_tail(playlist, link, copy)
-    if isinstance(tail, Skip):
-        return PlaylistPlan(outline=_skip_outline(playlist, tail, target_id), skips=(tail,))
-    uris, start, entry_skips = tail
+    entry_skips = carried_entries(playlist)[1] if playlist.entries is not None else ()
+    change = _items_change(playlist, options, link, copy)
+    if isinstance(change, Skip):
+        return PlaylistPlan(outline=_skip_outline(playlist, change, target_id), skips=(change,))
     details = _details_update(playlist, options, link)
     cover = _cover_upload(playlist, link.cover_url, target_id)
-    writes: tuple[WriteAction, ...] = (*details, *cover, *_adds(playlist, target_id, uris, start))
+    writes: tuple[WriteAction, ...] = (*details, *cover, *change.writes)
     if not writes:
-        skip = _skip(playlist, SkipReason.UP_TO_DATE)
-        outline = _skip_outline(playlist, skip, target_id, start, len(entry_skips))
+        reason = SkipReason.NOT_MIRRORED if change.behind else SkipReason.UP_TO_DATE
+        skip = _skip(playlist, reason)
+        outline = _skip_outline(playlist, skip, target_id, change.kept, len(entry_skips),
+                                behind=change.behind)
         return PlaylistPlan(outline=outline, skips=(skip, *entry_skips))
     outline = _outline(
         playlist,
         PlaylistChange.UPDATE,
         target_id=target_id,
-        adding=len(uris),
-        already_there=start,
+        adding=change.adding,
+        already_there=change.kept,
         skipped_entries=len(entry_skips),
         cover=bool(cover),
         details=bool(details),
+        removing=change.removing,
+        behind=change.behind,
     )
     return PlaylistPlan(outline=outline, writes=writes, skips=entry_skips)
 
 
-_Tail = tuple[tuple[str, ...], int, tuple[Skip, ...]]
-
-
-def _missing_tail(playlist: Playlist, link: PlaylistLink, copy: Playlist) -> _Tail | Skip:
-    """The URIs to append to a copy, where they start, and the entries that cannot move; or
-    the skip that says why the copy is left alone."""
+def _items_change(
+    playlist: Playlist, options: PlanOptions, link: PlaylistLink, copy: Playlist
+) -> ItemsChange | Skip:
+    """The item writes that continue a copy, or the skip that says why it is left alone."""
     if playlist.entries is None:
         if playlist.snapshot_id is None or playlist.snapshot_id != link.source_snapshot_id:
             return _skip(playlist, SkipReason.ITEMS_UNKNOWN)
-        return (), len(link.target_uris), ()
-    wanted, entry_skips = carried_entries(playlist)
+        return ItemsChange((), adding=0, kept=len(link.target_uris))
+    wanted = carried_entries(playlist)[0]
     present = known_copy_uris(link, copy)
     if present is None:
         return _skip(playlist, SkipReason.ITEMS_UNKNOWN, "the copy in the target was not read")
-    if not is_prefix(present, wanted):
+    where = CopyTarget(playlist.id, link.target_playlist_id, playlist.name)
+    if is_prefix(present, wanted):
+        return appended(where, present, wanted)
+    if not options.syncing or not holds_what_was_carried(present, link.target_uris):
         return _skip(playlist, SkipReason.DIVERGED)
-    return wanted[len(present) :], len(present), entry_skips
-
-
-def is_prefix(present: Sequence[str | None], wanted: Sequence[str]) -> bool:
-    """Whether a copy's URIs begin what the source holds (None, unavailable, matches any)."""
-    if len(present) > len(wanted):
-        return False
-    return all(have is None or have == want for have, want in zip(present, wanted, strict=False))
+    if options.mirror:
+        return mirrored(where, link.target_uris, wanted)
+    return new_ones_appended(where, link.target_uris, wanted)
 
 
 def carried_entries(playlist: Playlist) -> tuple[tuple[str, ...], tuple[Skip, ...]]:
@@ -238,21 +247,6 @@ def _cover_upload(
     return (upload,)
 
 
-def _adds(
-    playlist: Playlist, target_id: str | None, uris: Sequence[str], start: int
-) -> tuple[AddPlaylistItems, ...]:
-    return tuple(
-        AddPlaylistItems(
-            source_playlist_id=playlist.id,
-            target_playlist_id=target_id,
-            playlist_name=playlist.name,
-            uris=tuple(uris[offset : offset + ADD_BATCH]),
-            position=start + offset,
-        )
-        for offset in range(0, len(uris), ADD_BATCH)
-    )
-
-
 def _skip(playlist: Playlist, reason: SkipReason, detail: str = "") -> Skip:
     item = SkippedItem(
         category=Category.PLAYLISTS,
@@ -278,6 +272,7 @@ def _skip_outline(
     target_id: str | None,
     already_there: int = 0,
     skipped_entries: int = 0,
+    behind: bool = False,
 ) -> PlaylistOutline:
     change = PlaylistChange.UNCHANGED if skip.reason.already_there else PlaylistChange.SKIP
     return _outline(
@@ -288,6 +283,7 @@ def _skip_outline(
         skip_detail=skip.detail,
         already_there=already_there,
         skipped_entries=skipped_entries,
+        behind=behind,
     )
 
 

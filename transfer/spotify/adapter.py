@@ -105,6 +105,11 @@ class SpotifyAdapter:
             self._me = Account(id=profile["id"], display_name=profile.get("display_name"))
         return self._me
 
+    def assume(self, account: Account) -> None:
+        """Take ``account`` as the user behind the token without asking Spotify: for a caller
+        that learnt it earlier from ``GET /me`` with these very tokens (a scheduled sync)."""
+        self._me = account
+
     def my_playlist_pages(self) -> Iterator[Page[Playlist]]:
         """The user's playlist list (owned, collaborated and followed), without entries."""
         me_id = self.me().id
@@ -115,6 +120,16 @@ class SpotifyAdapter:
     def my_playlists(self) -> Iterator[Playlist]:
         for page in self.my_playlist_pages():
             yield from page.items
+
+    def my_playlists_page(self, offset: int) -> Page[Playlist]:
+        """One page of the playlist list, from ``offset`` (one call)."""
+        me_id = self.me().id
+        answer = self._transport.request(
+            ep.MY_PLAYLISTS, params={"limit": ep.MY_PLAYLISTS.limit, "offset": offset}
+        )
+        page = self._page_of(answer, ep.MY_PLAYLISTS, None)
+        return Page(tuple(parse.playlist_of(item, me_id) for item in page["items"]),
+                    page.get("total"))
 
     def playlist(self, playlist_id: str) -> Playlist:
         """One playlist's details (its entries are read with ``playlist_entries``)."""
@@ -159,9 +174,16 @@ class SpotifyAdapter:
     def followed_artists(self) -> Iterator[SavedItem]:
         return self.saved(Category.ARTISTS)
 
-    def _followed_artist_pages(self) -> Iterator[Page[SavedItem]]:
+    def followed_artist_pages(self, after: str | None = None) -> Iterator[Page[SavedItem]]:
+        """The followed artists in the order followed; with ``after`` (an artist id) only those
+        followed after it. ``total`` is always the number followed. Spotify refuses (400) an
+        ``after`` that is not followed."""
+        return self._followed_artist_pages(after)
+
+    def _followed_artist_pages(self, after: str | None = None) -> Iterator[Page[SavedItem]]:
         endpoint = ep.FOLLOWED_ARTISTS
-        for page in self._pages(endpoint, endpoint.template, {"type": "artist"}, unwrap="artists"):
+        params = {"type": "artist", **({"after": after} if after is not None else {})}
+        for page in self._pages(endpoint, endpoint.template, params, unwrap="artists"):
             yield Page(tuple(parse.artist_of(item) for item in page["items"]), page.get("total"))
 
     def _pages(
@@ -231,6 +253,15 @@ class SpotifyAdapter:
             body["position"] = position
         path = ep.ADD_ITEMS.path(playlist_id=playlist_id)
         answer = self._transport.request(ep.ADD_ITEMS, path, payload=body)
+        return str(answer["snapshot_id"])
+
+    def replace_items(self, playlist_id: str, uris: Sequence[str]) -> str:
+        """Make the playlist hold exactly ``uris`` (at most 100; none empties it); the new
+        ``snapshot_id``. Safe to repeat."""
+        if len(uris) > ep.PLAYLIST_BATCH:
+            raise ValueError(f"replace_items takes at most {ep.PLAYLIST_BATCH} URIs")
+        path = ep.REPLACE_ITEMS.path(playlist_id=playlist_id)
+        answer = self._transport.request(ep.REPLACE_ITEMS, path, payload={"uris": list(uris)})
         return str(answer["snapshot_id"])
 
     def remove_items(

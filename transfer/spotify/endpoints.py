@@ -84,6 +84,9 @@ ADD_ITEMS = Endpoint(
     PLAYLIST_BATCH,
     idempotent=False,
 )
+REPLACE_ITEMS = Endpoint(
+    "PUT", "/playlists/{playlist_id}/items", ("playlist-modify-private",), PLAYLIST_BATCH
+)
 REMOVE_ITEMS = Endpoint(
     "DELETE", "/playlists/{playlist_id}/items", ("playlist-modify-private",), PLAYLIST_BATCH
 )

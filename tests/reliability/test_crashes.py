@@ -1,0 +1,90 @@
+"""The tool in a process of its own, killed with SIGKILL at random moments and right after each
+kind of write reached Spotify, then run again until done: the target is exactly as a clean run
+leaves it. Also: a spent quota ends the process with 75 within seconds, and the next run after
+the quota comes back finishes."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import small_seed
+from tests.reliability.conftest import Served
+from tests.reliability.tool import (
+    TRANSFER,
+    at_request,
+    on_request,
+    run_killed,
+    run_killed_at_times,
+)
+from transfer.errors import ExitStatus
+from transfer.sandbox.faults import Faults
+from transfer.sandbox.seed import SandboxSeed
+
+pytestmark = pytest.mark.e2e
+
+SMALL_TRANSFER_CALLS = 51
+"""API calls of a clean transfer of ``small_seed()`` (a bound for drawing kill points)."""
+
+
+@pytest.fixture
+def rigged(serve: Callable[[SandboxSeed], Served]) -> Served:
+    return serve(small_seed())
+
+
+def test_killed_at_random_requests_and_resumed_the_target_is_exact(
+    rigged: Served
+) -> None:
+    rng = random.Random(2024)
+    marks = sorted(rng.sample(range(1, SMALL_TRANSFER_CALLS), 2))
+    crashes = run_killed(rigged.tool, rigged.log, TRANSFER,
+                         [at_request(mark) for mark in marks])
+    assert crashes.kills == 2, [a.returncode for a in crashes.attempts]
+    assert crashes.last.returncode == 0, crashes.last.stderr
+    rigged.assert_exact()
+
+
+def test_killed_right_after_each_kind_of_write_reached_spotify(
+    rigged: Served
+) -> None:
+    """The write took effect; its answer never came back to the killed process."""
+    writes = [("POST", "/me/playlists"), ("PUT", "/playlists/{playlist_id}/images"),
+              ("POST", "/playlists/{playlist_id}/items"), ("PUT", "/me/library")]
+    crashes = run_killed(rigged.tool, rigged.log, TRANSFER,
+                         [on_request(method, template) for method, template in writes])
+    killed_after = [(entry.method, entry.path_template, entry.applied)
+                    for entry in rigged.log.triggered]
+    assert killed_after == [(method, template, True) for method, template in writes]
+    assert crashes.last.returncode == 0, crashes.last.stderr
+    rigged.assert_exact()
+
+
+def test_killed_at_a_random_moment_and_resumed_the_target_is_exact(rigged: Served) -> None:
+    rng = random.Random(7)
+    rigged.server.set_faults(Faults(latency=0.01))
+    crashes = run_killed_at_times(rigged.tool, rigged.log, TRANSFER, [rng.uniform(0.05, 0.6)])
+    assert crashes.kills == 1, [a.returncode for a in crashes.attempts]
+    assert crashes.last.returncode == 0, crashes.last.stderr
+    rigged.assert_exact()
+
+
+def test_a_spent_quota_exits_75_at_once_and_the_run_after_it_comes_back_finishes(
+    rigged: Served
+) -> None:
+    """The quota comes back a second after it was spent: the next run is a little later."""
+    rigged.server.set_faults(Faults(quota=25, quota_retry_after=1))
+    started = time.monotonic()
+    paused = rigged.tool.run(TRANSFER, timeout=60)
+    assert paused.returncode == ExitStatus.PAUSED, paused.stderr
+    assert time.monotonic() - started < 15, "it pauses, it does not wait"
+    assert "quota" in paused.stderr and "Resume after" in paused.stderr, paused.stderr
+    rigged.server.set_faults(Faults())
+    runs = [rigged.tool.run(TRANSFER, timeout=60) for _ in range(1)]
+    while runs[-1].returncode == ExitStatus.PAUSED and len(runs) < 3:
+        time.sleep(0.5)  # started within the second the quota asked for
+        runs.append(rigged.tool.run(TRANSFER, timeout=60))
+    assert runs[-1].returncode == 0, runs[-1].stderr
+    rigged.assert_exact()
