@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -25,6 +26,7 @@ from transfer.sandbox.server import SandboxServer
 from transfer.sandbox.tiny import tiny_seed
 from transfer.spotify import SpotifyAdapter
 
+T = TypeVar("T")
 OWN_ID = "plTargetOwn"
 
 
@@ -74,13 +76,13 @@ def test_an_item_added_twice_to_a_copy_is_caught_through_the_export(tmp_path: Pa
         server.stop()
 
 
-def _with_playlist(view: TargetView, number: int, **changes: object) -> TargetView:
+def _with_playlist(view: TargetView, number: int, **changes: Any) -> TargetView:
     playlists = list(view.playlists)
     playlists[number] = replace(playlists[number], **changes)
     return replace(view, playlists=tuple(playlists))
 
 
-def _swapped(items: tuple[str, ...]) -> tuple[str, ...]:
+def _swapped(items: tuple[T, ...]) -> tuple[T, ...]:
     return (items[1], items[0], *items[2:])
 
 
