@@ -12,4 +12,5 @@ COMMAND_MODULES: list[str] = [
     "undo",
     "plan",
     "transfer",
+    "demo",
 ]

@@ -1,0 +1,130 @@
+"""``spotify-transfer demo``: the whole main job against a local Spotify sandbox.
+
+It starts the sandbox in this process with its built-in library, logs both accounts in through
+the real PKCE log-in (a stand-in browser opens the authorize address and follows the redirect to
+the tool's loopback listener), shows the plan, transfers with progress bars, checks the target
+against the source from fresh exports, runs the transfer once more to show it changes nothing,
+and gives its verdict with the API calls used against the least possible. Its state lives in a
+temporary folder: the user's settings and tokens are never read nor touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+import click
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+
+from transfer.config import Settings
+from transfer.environment import Environment
+from transfer.errors import ConfigError
+from transfer.sandbox.faults import Faults
+
+SOURCE_USER = "alex.old"
+TARGET_USER = "alex.new"
+MILD_FAULTS = Faults(error_rate=0.02, fail_after_apply_rate=0.03, rate_limit=150,
+                     rate_window=2.0)
+"""A realistic bad day for the plan and the transfer: a few 5xx (some after a write was
+applied), and a rate limit of 75 requests a second answered with 429 and Retry-After."""
+
+
+class DemoSettings(Settings):
+    """Settings from arguments alone: no environment variable and no settings file."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
+@click.command("demo")
+@click.option("--latency", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Milliseconds the sandbox adds to each API answer.")
+@click.option("--faults", is_flag=True,
+              help="Turn on a mild realistic mix of faults (some 429s and 5xx) to see the "
+                   "transfer get past them.")
+@click.option("--keep", is_flag=True, help="Keep the demo's state folder and say where it is.")
+@click.option("--home", "home", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="A new or empty folder for the demo's state (kept afterwards).")
+@click.pass_obj
+def command(env: Environment, latency: float, faults: bool, keep: bool, home: Path | None
+            ) -> None:
+    """Try the whole transfer on a local Spotify sandbox, with nothing to set up: two
+    made-up accounts, a library of a few thousand items, the real log-in, plan, transfer and
+    an independent check of the result. Nothing leaves this machine."""
+    from transfer.commands.demo_run import DemoRun
+    from transfer.sandbox.builtin import builtin_seed
+    from transfer.sandbox.server import SandboxServer
+
+    slow = Faults(latency=latency / 1000)
+    bad_day = MILD_FAULTS.model_copy(update={"latency": latency / 1000}) if faults else None
+    with _state_folder(home, keep, env) as folder:
+        redirect_uri = f"http://127.0.0.1:{_free_port()}/callback"
+        seed = builtin_seed()
+        seed.app.redirect_uris.append(redirect_uri)
+        with SandboxServer(seed, port=0, faults=slow) as server:
+            settings = DemoSettings(client_id=server.client_id, redirect_uri=redirect_uri,
+                                    api_url=server.api_url, accounts_url=server.accounts_url,
+                                    home=folder)
+            demo_env = Environment(stdout=env.stdout, stderr=env.stderr, stdin=env.stdin,
+                                   sleep=env.sleep, traceback=env.traceback, _settings=settings)
+            DemoRun(demo_env, server, bad_day, kept=keep or home is not None).run()
+
+
+@contextmanager
+def _state_folder(home: Path | None, keep: bool, env: Environment) -> Iterator[Path]:
+    if home is not None:
+        if home.exists() and any(home.iterdir()):
+            raise ConfigError(f"{home} is not empty.",
+                              advice="The demo starts from nothing each time: give it a new or "
+                                     "empty folder (--home), or leave --home out.")
+        home.mkdir(parents=True, exist_ok=True)
+        yield home
+        click.echo(f"\nThe demo's state (journal, reports, sandbox tokens) is in {home}",
+                   file=env.stdout)
+        return
+    folder = Path(tempfile.mkdtemp(prefix="spotify-transfer-demo-"))
+    try:
+        yield folder
+    finally:
+        if keep:
+            click.echo(f"\nThe demo's state (journal, reports, sandbox tokens) is kept in "
+                       f"{folder}", file=env.stdout)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def browser_signed_in_as(user: str) -> Callable[[str], bool]:
+    """A stand-in browser already signed in to Spotify as ``user``: it opens the authorize
+    address (the sandbox approves as that user) and follows the redirect to the listener."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def open_address(url: str) -> bool:
+        def visit() -> None:
+            with opener.open(f"{url}&{urlencode({'sandbox_user': user})}", timeout=30):
+                pass
+
+        threading.Thread(target=visit, daemon=True, name=f"browser-{user}").start()
+        return True
+
+    return open_address
