@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import socket
+import struct
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -200,3 +203,20 @@ def test_unknown_things_answer_404(old: Raw, path: str) -> None:
 def test_wrong_method_answers_405(old: Raw) -> None:
     assert old("DELETE", "/me").status_code == 405
     assert old("POST", "/me/tracks").status_code == 405
+
+
+def test_a_client_that_resets_its_connection_leaves_no_traceback(
+    server: SandboxServer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A killed client resets its keep-alive connection while the server waits for its next
+    request: normal for a client, not a sandbox failure to print."""
+    with socket.create_connection(("127.0.0.1", server.port)) as client:
+        client.sendall(b"GET /v1/me HTTP/1.1\r\nHost: sandbox\r\n\r\n")
+        assert client.recv(4096).startswith(b"HTTP/1.1 401")
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    printed = ""
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        printed += capfd.readouterr().err
+    assert "Traceback" not in printed

@@ -10,6 +10,7 @@ import base64
 import contextlib
 import logging
 import socket
+import sys
 import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -227,6 +228,14 @@ class _HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
     sandbox: SandboxServer
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A client that went away (killed, or its connection closed mid-request) is not the
+        sandbox's failure: no traceback for it. Anything else is reported as usual."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            logger.debug("Client %s went away", client_address)
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):
