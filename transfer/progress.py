@@ -56,7 +56,11 @@ LABELS = {
     "shows": "Shows",
     "episodes": "Episodes",
     "audiobooks": "Audiobooks",
+    "playlist_items": "Playlist items",
+    "covers": "Covers",
+    "playlist_details": "Details",
 }
+WIDTH = max(len(label) for label in LABELS.values())
 
 
 class TqdmProgress:
@@ -71,7 +75,7 @@ class TqdmProgress:
         self.end(category)
         self._bars[category] = tqdm(
             total=total,
-            desc=LABELS.get(category, category).ljust(11),
+            desc=LABELS.get(category, category).ljust(WIDTH),
             unit=" items",
             file=self.stream,
             disable=not self.enabled,
