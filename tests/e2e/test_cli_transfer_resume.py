@@ -116,12 +116,18 @@ def test_a_spent_quota_pauses_with_exit_75_and_the_next_run_after_it_finishes(
         assert report["run"]["state"] == "paused" and report["run"]["resume_at"]
         assert server.request_log.writes() > 0
 
-        too_early = run_cli("transfer", "--yes")
-        assert too_early.exit_code == ExitStatus.PAUSED, too_early.output
-        assert len(reports(settings.home)) == 1, "a refused resume changes nothing"
+        still_spent = run_cli("transfer", "--yes")
+        assert still_spent.exit_code == ExitStatus.PAUSED, still_spent.output
 
         server.set_faults(Faults())
         server.reset_quota()
+        server.request_log.reset()
+        too_early = run_cli("transfer", "--yes")
+        assert too_early.exit_code == ExitStatus.PAUSED, too_early.output
+        assert "Run 1 is paused" in too_early.stdout and "may go on later" in too_early.stdout
+        assert server.request_log.writes() == 0
+        assert len(reports(settings.home)) == 1, "a refused resume changes nothing"
+
         later = datetime.fromisoformat(report["run"]["resume_at"]) + timedelta(seconds=1)
         monkeypatch.setattr(pair, "make_engine", with_clock(pair.make_engine, later))
         result = run_cli("transfer", "--yes")

@@ -66,13 +66,16 @@ def resume(env: Environment, engine: Engine, pair: Pair, stopped: RunRecord, ful
     from transfer.commands.pair import run_with_report
     from transfer.journal import Outcome as ActionOutcome
     from transfer.journal import RunState
+    from transfer.report.files import utc_now
 
     left = engine.journal.actions(stopped.id, [ActionOutcome.PENDING, ActionOutcome.SENT,
                                                ActionOutcome.UNKNOWN])
     how = "was killed" if stopped.state is RunState.RUNNING else f"is {stopped.state.value}"
     origin = "" if stopped.origin == "live" else f" (planned from {stopped.origin})"
-    click.echo(f"Run {stopped.id}{origin} {how}, with {len(left)} write(s) left: resuming it "
-               "without reading the libraries again.\n", file=env.stdout)
+    waiting = stopped.resume_at is not None and stopped.resume_at > utc_now()
+    then = "it may go on later" if waiting else "resuming it without reading the libraries again"
+    click.echo(f"Run {stopped.id}{origin} {how}, with {len(left)} write(s) left: {then}.\n",
+               file=env.stdout)
     return run_with_report(env, engine, pair, lambda: engine.resume(stopped), full)
 
 
