@@ -125,7 +125,13 @@ def run_with_report(
         progress.close()
     document = build_report(journal, report.run_id, utc_now(), resumed=report.resumed,
                             warnings=report.warnings)
-    path, html = write_reports(env.settings.home, document)
+    try:
+        path, html = write_reports(env.settings.home, document)
+    except TransferError as error:
+        # The run is done and journaled: say so, with its summary, before the report's error.
+        click.echo(render_summary(document, None, full, pair.calls()), file=env.stdout, nl=False)
+        raise TransferError(f"Run {report.run_id} is done, but {error.message[0].lower()}"
+                            f"{error.message[1:]}", advice=error.advice) from None
     click.echo(render_summary(document, path, full, pair.calls(), html_path=html),
                file=env.stdout, nl=False)
     return Outcome(report, document, path)
