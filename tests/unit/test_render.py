@@ -168,3 +168,18 @@ def test_the_documentation_names_every_field_reason_and_action() -> None:
                      "SaveLibraryItems", "SaveLikedWithDates")]
     missing = [name for name in [*names, *action_types] if f"`{name}`" not in text]
     assert not missing, f"docs/plan-json.md does not mention {missing}"
+
+
+def test_skipped_entries_read_well_without_artist_or_name() -> None:
+    from transfer.models import Category
+    from transfer.plan.actions import Skip, SkippedItem
+    from transfer.render.text import _skipped_item
+
+    def entry(name: str, artists: tuple[str, ...]) -> Skip:
+        item = SkippedItem(category=Category.PLAYLISTS, name=name, artists=artists,
+                           playlist_id="p", playlist_name="Old CD rips", position=7)
+        return Skip(item=item, reason=SkipReason.LOCAL_FILE)
+
+    assert _skipped_item(entry("Demo", ("",))) == "“Demo”, #8 in “Old CD rips”"
+    assert _skipped_item(entry("Demo", ("A", ""))) == "“Demo” by A, #8 in “Old CD rips”"
+    assert _skipped_item(entry("", ())) == "#8 in “Old CD rips” (Spotify gives no name)"

@@ -165,11 +165,15 @@ def _is_saved_item(skip: Skip) -> bool:
 
 def _skipped_item(skip: Skip) -> str:
     item = skip.item
-    name = quoted(item.name) if item.name else "an item with no name"
-    by = f" by {', '.join(item.artists)}" if item.artists else ""
+    artists = [artist for artist in item.artists if artist]
+    by = f" by {', '.join(artists)}" if artists else ""
     if item.position is None:
+        name = quoted(item.name) if item.name else "an item with no name"
         return f"{name}{by} ({CATEGORY_NAMES[item.category]})"
-    return f"{name}{by}, #{item.position + 1} in {quoted(item.playlist_name or '')}"
+    where = f"#{item.position + 1} in {quoted(item.playlist_name or '')}"
+    if not item.name:
+        return f"{where} (Spotify gives no name)"
+    return f"{quoted(item.name)}{by}, {where}"
 
 
 def _notes(notes: Iterable[str]) -> str:
