@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from tests.browser import Chromium, DomTree, Element
 from tests.browser import chromium as chromium  # the fixture
-from tests.conftest import SOURCE_USER, TARGET_USER, make_adapter
+from tests.conftest import SOURCE_USER, TARGET_USER, log_in_headless, make_adapter
 from tests.e2e.cli_support import run_cli
 from transfer.config import Settings
 from transfer.engine import Engine
@@ -79,16 +80,28 @@ def _report(settings: Settings, journal: Journal, run_id: int, folder: Path) -> 
     return write_html_report(document, html_report_path(folder / f"{run_id}-report.json"))
 
 
-@pytest.fixture
-def finished(server: SandboxServer, point_at: Callable[[SandboxServer], Settings],
-             tmp_path: Path) -> tuple[ReportDocument, Path]:
-    """A complete transfer of ``html_seed`` and its HTML report."""
-    settings = point_at(server)
-    with Journal.open(journal_path(settings.home, SOURCE_USER, TARGET_USER)) as journal:
-        report = _engine(settings, journal).run()
-        page = _report(settings, journal, report.run_id, tmp_path)
-        document = build_report(journal, report.run_id, datetime.now(UTC))
-    return document, page
+@dataclass(frozen=True)
+class Finished:
+    """A complete transfer of ``html_seed``: its report, the page, and the DOM Chromium built."""
+
+    document: ReportDocument
+    page: Path
+    dom: DomTree
+
+
+@pytest.fixture(scope="module")
+def finished(chromium: Chromium, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Finished]:
+    """One transfer and one page load shared by the tests that only read it."""
+    home = tmp_path_factory.mktemp("home")
+    with SandboxServer(html_seed(), port=0) as running:
+        settings = Settings(api_url=running.api_url, accounts_url=running.accounts_url,
+                            client_id=running.client_id, home=home)
+        log_in_headless(settings, running)
+        with Journal.open(journal_path(home, SOURCE_USER, TARGET_USER)) as journal:
+            report = _engine(settings, journal).run()
+            page = _report(settings, journal, report.run_id, home)
+            document = build_report(journal, report.run_id, datetime.now(UTC))
+    yield Finished(document, page, DomTree(chromium.dump_dom(page)))
 
 
 def _rows(dom: DomTree, table_class: str) -> list[Element]:
@@ -98,10 +111,9 @@ def _rows(dom: DomTree, table_class: str) -> list[Element]:
 
 
 def test_the_playlist_table_has_one_row_per_playlist_with_links_into_spotify(
-    chromium: Chromium, finished: tuple[ReportDocument, Path]
+    chromium: Chromium, finished: Finished
 ) -> None:
-    document, page = finished
-    dom = DomTree(chromium.dump_dom(page))
+    document, dom = finished.document, finished.dom
     rows = _rows(dom, "playlists")
     assert len(rows) == len(document.playlists) == 7
     for row, playlist in zip(rows, document.playlists, strict=True):
@@ -116,10 +128,9 @@ def test_the_playlist_table_has_one_row_per_playlist_with_links_into_spotify(
 
 
 def test_skipped_items_are_listed_by_reason_with_links_to_open_them(
-    chromium: Chromium, finished: tuple[ReportDocument, Path]
+    chromium: Chromium, finished: Finished
 ) -> None:
-    document, page = finished
-    dom = DomTree(chromium.dump_dom(page))
+    document, dom = finished.document, finished.dom
     tables = {table.attributes["data-reason"]: table
               for table in dom.find_all("table", class_="skipped")}
     assert set(tables) == {"local_file", "unavailable", "excluded"}
@@ -136,21 +147,20 @@ def test_skipped_items_are_listed_by_reason_with_links_to_open_them(
 
 
 def test_a_name_made_of_markup_is_shown_as_text_and_never_runs(
-    chromium: Chromium, finished: tuple[ReportDocument, Path]
+    chromium: Chromium, finished: Finished
 ) -> None:
-    _, page = finished
-    dom = DomTree(chromium.dump_dom(page))
+    dom = finished.dom
     assert not dom.find_all("script") and not dom.find_all("img") and not dom.find_all("b")
     assert dom.find_all("title")[0].text.startswith("Transfer complete")
     assert any(bdi.text == INJECTION for bdi in dom.find_all("bdi"))
 
 
 def test_names_keep_their_script_and_right_to_left_names_are_rendered_right_to_left(
-    chromium: Chromium, finished: tuple[ReportDocument, Path], tmp_path: Path
+    chromium: Chromium, finished: Finished, tmp_path: Path
 ) -> None:
     """The page's own policy forbids scripts, so a copy without it runs a probe that records
     the direction the browser gave each element."""
-    _, page = finished
+    page = finished.page
     markup = page.read_text(encoding="utf-8")
     assert '<meta charset="utf-8">' in markup[:200]
     probed = tmp_path / "probed.html"
@@ -166,10 +176,9 @@ def test_names_keep_their_script_and_right_to_left_names_are_rendered_right_to_l
 
 
 def test_the_page_fetches_nothing_and_its_policy_stops_any_script(
-    chromium: Chromium, finished: tuple[ReportDocument, Path], tmp_path: Path
+    chromium: Chromium, finished: Finished, tmp_path: Path
 ) -> None:
-    _, page = finished
-    dom = DomTree(chromium.dump_dom(page))
+    page, dom = finished.page, finished.dom
     assert not dom.find_all("link") and not dom.find_all("iframe")
     assert not [e for e in dom.elements if "src" in e.attributes or "srcset" in e.attributes]
     hrefs = [a.attributes["href"] for a in dom.find_all("a")]
@@ -206,9 +215,9 @@ def test_a_paused_run_says_when_to_resume_and_how(
 
 
 def test_a_screenshot_of_the_report(
-    chromium: Chromium, finished: tuple[ReportDocument, Path], tmp_path: Path
+    chromium: Chromium, finished: Finished, tmp_path: Path
 ) -> None:
-    _, page = finished
+    page = finished.page
     picture = chromium.screenshot(page, tmp_path / "report.png", width=1100, height=1500)
     data = picture.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
