@@ -5,6 +5,7 @@ with the API calls against the least possible; with faults too."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -30,6 +31,9 @@ def someones_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SPOTIFY_TRANSFER_HOME", str(home))
     monkeypatch.setenv("SPOTIFY_TRANSFER_TARGET_REFRESH_TOKEN", "the-users-real-token")
     monkeypatch.setenv("SPOTIFY_TRANSFER_ACCOUNTS_URL", "https://accounts.invalid")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # a proxy that answers nothing
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
     return home
 
 
@@ -57,6 +61,7 @@ def test_the_demo_moves_the_library_checks_it_and_says_correct(someones_machine:
     assert not folder.exists(), "the temporary state folder is removed"
     assert sorted(path.name for path in someones_machine.rglob("*")) == before
     assert (someones_machine / "tokens" / "target.json").read_text() == '{"not": "to be touched"}'
+    assert "NO_PROXY" not in os.environ and "no_proxy" not in os.environ
 
 
 def test_with_faults_the_demo_gets_past_them_and_keeps_its_state(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ temporary folder: the user's settings and tokens are never read nor touched.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import tempfile
@@ -28,6 +29,7 @@ from transfer.environment import Environment
 from transfer.errors import ConfigError
 from transfer.sandbox.faults import Faults
 
+NO_PROXY_VARIABLES = ("no_proxy", "NO_PROXY")
 SOURCE_USER = "alex.old"
 TARGET_USER = "alex.new"
 MILD_FAULTS = Faults(error_rate=0.02, fail_after_apply_rate=0.03, rate_limit=150,
@@ -72,7 +74,7 @@ def command(env: Environment, latency: float, faults: bool, keep: bool, home: Pa
 
     slow = Faults(latency=latency / 1000)
     bad_day = MILD_FAULTS.model_copy(update={"latency": latency / 1000}) if faults else None
-    with _state_folder(home, keep, env) as folder:
+    with _state_folder(home, keep, env) as folder, _loopback_without_proxy():
         redirect_uri = f"http://127.0.0.1:{_free_port()}/callback"
         seed = builtin_seed()
         seed.app.redirect_uris.append(redirect_uri)
@@ -106,6 +108,23 @@ def _state_folder(home: Path | None, keep: bool, env: Environment) -> Iterator[P
                        f"{folder}", file=env.stdout)
         else:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _loopback_without_proxy() -> Iterator[None]:
+    """The sandbox is on 127.0.0.1: never reach it through an HTTP proxy the environment sets
+    (for this process, while the demo runs)."""
+    saved = {name: os.environ.get(name) for name in NO_PROXY_VARIABLES}
+    for name, value in saved.items():
+        os.environ[name] = ",".join(part for part in (value, "127.0.0.1") if part)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _free_port() -> int:
