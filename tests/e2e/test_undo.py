@@ -23,7 +23,7 @@ from transfer.auth import TokenStore
 from transfer.config import Settings
 from transfer.engine import Engine
 from transfer.errors import ExitStatus, RateLimited
-from transfer.journal import Journal, Outcome, RunKind, RunState, journal_path
+from transfer.journal import Journal, JournalBusy, Outcome, RunKind, RunState, journal_path
 from transfer.plan import CreatePlaylist, SaveLibraryItems
 from transfer.sandbox.faults import Faults
 from transfer.sandbox.seed import Playlist, SandboxSeed, UserLibrary
@@ -279,4 +279,15 @@ def test_with_nothing_recorded_there_is_nothing_to_undo(world: World) -> None:
     result = run_cli("undo")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Nothing to undo: no transfer into Alex (alex.new)")
+    assert world.server.request_log.writes() == 0
+
+
+def test_undo_waits_for_a_run_going_on_in_another_process(world: World) -> None:
+    _transfer(world)
+    world.server.request_log.reset()
+    with world.journal() as journal:
+        journal.begin_run(RunKind.SYNC, world.engine(journal).prepare().plan)  # holds the lock
+        result = run_cli("undo", "--yes")
+    assert result.exit_code == JournalBusy.exit_status
+    assert "Another spotify-transfer run is using this journal right now." in result.output
     assert world.server.request_log.writes() == 0

@@ -164,5 +164,5 @@ def _refused(report: UndoReport) -> str:
 def _calls(calls: Mapping[str, int]) -> str:
     reads = sum(count for endpoint, count in calls.items() if endpoint.startswith("GET "))
     total = sum(calls.values())
-    return (f"API calls: {number(total)} ({number(reads)} reads, "
-            f"{number(total - reads)} writes).")
+    return (f"API calls: {number(total)} ({plural(reads, 'read')}, "
+            f"{plural(total - reads, 'write')}).")
