@@ -21,6 +21,7 @@ from transfer.engine import Engine
 from transfer.errors import ExitStatus, RateLimited
 from transfer.export import read_library, write_snapshot
 from transfer.journal import Journal, RunKind, RunState, journal_path
+from transfer.plan import PlanOptions
 from transfer.sandbox.faults import Faults
 from transfer.sandbox.server import SandboxServer
 from transfer.sandbox.tiny import tiny_seed
@@ -181,6 +182,15 @@ def test_the_last_sync_is_shown_beside_the_last_transfer(
     assert (pair["transfer"]["id"], pair["sync"]["id"]) == (1, 2)
     assert pair["sync"]["kind"] == "sync" and pair["sync"]["summary"]["done"] == 0
     assert "  Sync, run 2: complete, " in run_cli("status").output
+
+
+def test_a_paused_mirror_sync_resumes_with_mirror(
+    server: SandboxServer, settings: Settings,
+) -> None:
+    _pause(server, settings, kind=RunKind.SYNC, options=PlanOptions(mirror=True))
+    sync = _status_json()["pairs"][0]["sync"]
+    assert (sync["state"], sync["resume_command"]) == ("paused", "spotify-transfer sync --mirror")
+    assert "run `spotify-transfer sync --mirror`" in run_cli("status").output
 
 
 def test_an_undo_is_shown_and_the_transfer_it_took_back_says_so(

@@ -112,7 +112,7 @@ def _run_status(
     info = document.run
     taken_back = undo is not None and undo.id > run.id and undo.state is RunState.DONE
     return RunStatus(
-        **_timing(journal, run, context, complete=info.complete),
+        **_timing(journal, run, context, complete=info.complete, mirror=document.options.mirror),
         kind=run.kind, complete=info.complete, origin=run.origin,
         taken_back_by=undo.id if taken_back and undo is not None else None,
         summary=document.summary, categories=document.categories, skipped=document.skipped,
@@ -130,8 +130,8 @@ def _undo_status(journal: Journal, run: RunRecord, context: StatusContext) -> Un
                       removed=totals["done"], left=totals["left"], failed=totals["failed"])
 
 
-def _timing(journal: Journal, run: RunRecord, context: StatusContext, complete: bool
-            ) -> dict[str, Any]:
+def _timing(journal: Journal, run: RunRecord, context: StatusContext, complete: bool,
+            mirror: bool = False) -> dict[str, Any]:
     in_progress = run.state is RunState.RUNNING and journal.in_progress_elsewhere()
     stopped = run.state is not RunState.DONE and not in_progress
     if run.state is RunState.PAUSED and run.resume_at is not None:
@@ -144,18 +144,24 @@ def _timing(journal: Journal, run: RunRecord, context: StatusContext, complete: 
         "killed": run.state is RunState.RUNNING and not in_progress,
         "started_at": run.started_at, "ended_at": run.ended_at, "resume_at": run.resume_at,
         "may_resume_now": may_resume_now, "message": run.message,
-        "resume_command": resume_command(run, context.config_path) if wants_command else None,
+        "resume_command": (resume_command(run, context.config_path, mirror) if wants_command
+                           else None),
     }
 
 
-def resume_command(run: RunRecord, config_path: Path | None = None) -> str:
-    """The exact command that takes ``run`` up again (or retries what failed)."""
+def resume_command(run: RunRecord, config_path: Path | None = None, mirror: bool = False
+                   ) -> str:
+    """The exact command that takes ``run`` up again (or retries what failed): with the
+    settings file given, the snapshot a transfer was planned from, ``--mirror`` for a mirror
+    sync."""
     words = ["spotify-transfer"]
     if config_path is not None:
         words += ["--config", str(config_path)]
     words.append(run.kind.value)
     if run.kind is RunKind.TRANSFER and run.origin != LIVE:
         words += ["--from-snapshot", run.origin]
+    if run.kind is RunKind.SYNC and mirror:
+        words.append("--mirror")
     return shlex.join(words)
 
 
