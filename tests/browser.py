@@ -78,8 +78,7 @@ def install_chromium(say: Callable[[str], None]) -> str | None:
     say("Chromium not found: installing Debian's chromium with apt-get (once per session, "
         "this takes a minute or two)...")
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in ([apt, "update"], [apt, "install", "-y", "--no-install-recommends",
-                                      "chromium"]):
+    for command in ([apt, "update"], [apt, "install", "-y", "chromium"]):
         result = subprocess.run(command, capture_output=True, text=True, env=environment,
                                 timeout=INSTALL_TIMEOUT_S, check=False)
         if result.returncode != 0:
