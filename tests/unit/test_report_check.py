@@ -72,7 +72,7 @@ def test_a_faithful_transfer_passes_every_rule() -> None:
     assert result.problems == 0
     rendered = result.render()
     assert "✘" not in rendered and rendered.count("✔") == len(result.findings)
-    assert "items in order (5) and custom cover (1)" in rendered
+    assert "items in order and custom cover (5 items, 1 cover)" in rendered
     assert "2 items that cannot move (1 local file, 1 unavailable)" in rendered
 
 

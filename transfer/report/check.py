@@ -112,8 +112,8 @@ def _copies(owned: Sequence[Playlist], target: Library, report: ReportDocument,
     items = sum(len(movable(p)) for p in owned)
     covers = sum(1 for p in owned if p.cover is not None and p.cover.custom)
     text = (f"{plural(len(owned), 'playlist')} you own: each has exactly one copy with the same "
-            f"name, description, flags, items in order ({number(items)}) and custom cover "
-            f"({number(covers)})")
+            f"name, description, flags, items in order and custom cover "
+            f"({plural(items, 'item')}, {plural(covers, 'cover')})")
     return Finding(not problems, text, tuple(problems))
 
 
