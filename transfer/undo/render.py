@@ -31,7 +31,7 @@ def render_undo_plan(
         _playlists(items, full),
         _saved(items),
         _closing(stopped),
-        _cost(plan, reads or {}),
+        "" if plan.is_empty else _cost(plan, reads or {}),
         _verdict(items),
     ]
     return "\n\n".join(section for section in sections if section) + "\n"
