@@ -13,14 +13,20 @@ import click
 
 from transfer.auth import LoginDialog, log_in
 from transfer.commands.demo import SOURCE_USER, TARGET_USER, browser_signed_in_as
-from transfer.commands.pair import Pair, make_engine, open_journal, open_pair, run_with_report
+from transfer.commands.pair import (
+    Pair,
+    make_engine,
+    open_journal,
+    open_pair,
+    prepare,
+    run_with_report,
+)
 from transfer.environment import Environment
 from transfer.errors import TransferError
 from transfer.export import read_library
 from transfer.journal import Journal
 from transfer.models import Account
 from transfer.plan import least_calls
-from transfer.progress import logging_above_bars
 from transfer.render import render_plan
 from transfer.render.words import number, plural
 from transfer.report import ReportDocument
@@ -70,13 +76,7 @@ class DemoRun:
             clean = self.server.faults
             if self.faults is not None:
                 self.server.set_faults(self.faults, rng_seed=0)
-            progress = self.env.progress()
-            engine.progress = progress
-            try:
-                with logging_above_bars(self.env.stderr):
-                    prepared = engine.prepare()
-            finally:
-                progress.close()
+            prepared = prepare(self.env, engine)
             self.say(render_plan(prepared.plan, prepared.reads, prepared.origin))
             self.say("3. The transfer\n")
             outcome = run_with_report(self.env, engine, pair, lambda: engine.apply(prepared))

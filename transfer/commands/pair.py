@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from transfer.config import Settings
-from transfer.engine import Engine, RunReport
+from transfer.engine import Engine, PreparedPlan, RunReport
 from transfer.engine.reading import check_accounts
 from transfer.environment import Environment
 from transfer.errors import TransferError
@@ -89,6 +89,17 @@ def open_journal(settings: Settings, pair: Pair, create: bool = True) -> Iterato
 def make_engine(env: Environment, pair: Pair, journal: Journal) -> Engine:
     return Engine(target=pair.target, journal=journal, source=pair.source,
                   snapshot=pair.snapshot, options=plan_options(env.settings))
+
+
+def prepare(env: Environment, engine: Engine) -> PreparedPlan:
+    """Read both accounts and compute the plan, with progress bars on a terminal."""
+    progress = env.progress()
+    engine.progress = progress
+    try:
+        with logging_above_bars(env.stderr):
+            return engine.prepare()
+    finally:
+        progress.close()
 
 
 @dataclass(frozen=True)

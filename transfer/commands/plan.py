@@ -22,21 +22,14 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, full: bool) 
     """Show what `transfer` would do: what would be created, followed and saved, what is
     already there, what cannot move and why, and the API calls it will cost. Reads both
     accounts; never writes to either."""
-    from transfer.commands.pair import make_engine, open_journal, open_pair
-    from transfer.progress import logging_above_bars
+    from transfer.commands.pair import make_engine, open_journal, open_pair, prepare
     from transfer.render import render_plan, render_plan_json
     from transfer.report.files import utc_now
 
     pair = open_pair(env, snapshot)
     with open_journal(env.settings, pair, create=False) as journal:
         engine = make_engine(env, pair, journal)
-        progress = env.progress()
-        engine.progress = progress
-        try:
-            with logging_above_bars(env.stderr):
-                prepared = engine.prepare()
-        finally:
-            progress.close()
+        prepared = prepare(env, engine)
         stopped = engine.unfinished()
     if as_json:
         text = render_plan_json(prepared.plan, utc_now(), prepared.reads, prepared.origin)

@@ -81,17 +81,10 @@ def resume(env: Environment, engine: Engine, pair: Pair, stopped: RunRecord, ful
 
 def plan_and_apply(env: Environment, engine: Engine, pair: Pair, yes: bool, full: bool
                    ) -> Outcome:
-    from transfer.commands.pair import run_with_report
-    from transfer.progress import logging_above_bars
+    from transfer.commands.pair import prepare, run_with_report
     from transfer.render import render_plan
 
-    progress = env.progress()
-    engine.progress = progress
-    try:
-        with logging_above_bars(env.stderr):
-            prepared = engine.prepare()
-    finally:
-        progress.close()
+    prepared = prepare(env, engine)
     click.echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
                file=env.stdout)
     if not prepared.plan.is_empty and not yes and not confirmed(env, pair):
