@@ -16,6 +16,8 @@ class ExitStatus(IntEnum):
     OK = 0
     ERROR = 1
     USAGE = 2
+    BUSY = 73
+    """Another run between the same accounts holds the lock (a sync started while one runs)."""
     PAUSED = 75
     INTERRUPTED = 130
 

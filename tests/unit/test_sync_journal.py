@@ -125,3 +125,23 @@ def test_the_newest_minute_keeps_every_item_saved_in_it() -> None:
     assert mark.newest_minute == minute_of(items[0].added_at or at)
     assert mark.newest_uris == ("spotify:track:a",), "b was saved a minute before"
     assert newest_mark(0, (), mark, exact=True).newest_minute is None
+
+
+def test_a_held_lock_is_kept_across_runs_and_refuses_others(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from transfer.journal import JournalBusy
+
+    path = Path(str(tmp_path)) / "pair.sqlite"
+    plan = Plan(source=library().account, target=TARGET.account)
+    with Journal.open(path) as mine, Journal.open(path) as other:
+        mine.hold()
+        run_id = mine.begin_run(RunKind.SYNC, plan)
+        mine.finish_run(run_id, RunState.DONE)
+        with pytest.raises(JournalBusy) as busy:
+            other.hold()
+        assert busy.value.exit_status == 73
+        assert other.in_progress_elsewhere()
+        mine.release()
+        other.hold()
+        assert mine.in_progress_elsewhere()

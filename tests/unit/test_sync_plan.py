@@ -135,8 +135,9 @@ def test_a_mirror_takes_out_what_the_source_took_out() -> None:
 
 def test_a_copy_changed_in_the_target_account_is_left_alone_even_by_a_mirror() -> None:
     done = _synced(tracks("t", 5))
-    edited = done.library.playlists[0].model_copy(
-        update={"entries": done.library.playlists[0].entries[:4], "snapshot_id": "edited"})
+    copy = done.library.playlists[0]
+    edited = copy.model_copy(update={"entries": (copy.entries or ())[:4],
+                                     "snapshot_id": "edited"})
     target = done.library.model_copy(update={"playlists": (edited,)})
     shorter = owned("p1", tracks("t", 3), snapshot_id="snap-2")
     for options in (SYNC, MIRROR):

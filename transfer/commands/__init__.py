@@ -12,5 +12,7 @@ COMMAND_MODULES: list[str] = [
     "undo",
     "plan",
     "transfer",
+    "sync",
+    "schedule",
     "demo",
 ]

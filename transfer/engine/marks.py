@@ -27,8 +27,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from transfer.journal import Journal, Outcome, RunKind, RunState
-from transfer.models import Category, Library, Playlist, SavedItem
-from transfer.plan import Plan, PlanOptions, category_of
+from transfer.models import Category, Kind, Library, Playlist, SavedItem, uri_of
+from transfer.plan import Plan, PlanOptions, PlaylistLink, category_of
 
 MARKS_FACT = "sync_marks"
 MARKS_VERSION = 1
@@ -108,7 +108,8 @@ def newest_mark(count: int, read: Iterable[SavedItem], previous: SavedMark | Non
 
 
 def full_marks(source: Library, options: PlanOptions, held: Mapping[Category, frozenset[str]],
-               plan: Plan, behind: frozenset[str]) -> SyncMarks:
+               links: Mapping[str, PlaylistLink], plan: Plan, behind: frozenset[str]
+               ) -> SyncMarks:
     """Marks from a source read in full and the plan made from it; ``behind`` is what the
     previous marks said was behind."""
     saved = {}
@@ -122,10 +123,22 @@ def full_marks(source: Library, options: PlanOptions, held: Mapping[Category, fr
     if options.wants(Category.PLAYLISTS):
         ids = tuple(playlist.id for playlist in source.playlists)
         present = {playlist.uri for playlist in source.playlists}
-        exact = options.mirror or held.get(Category.PLAYLISTS, frozenset()) <= present
+        exact = options.mirror or list_exact(held, links, present)
         still = next_behind(plan, source.playlists, behind) & set(ids)
         playlists = ListMark(ids=ids, exact=exact, behind=tuple(sorted(still)))
     return SyncMarks(options=options_fingerprint(options), playlists=playlists, saved=saved)
+
+
+def list_exact(held: Mapping[Category, frozenset[str]], links: Mapping[str, PlaylistLink],
+               present: set[str]) -> bool:
+    """Whether every playlist the tool followed, and the source of every copy it holds, is in
+    the source's list (``present``: playlist URIs)."""
+    playlists = held.get(Category.PLAYLISTS, frozenset())
+    copies = {uri_of(Kind.PLAYLIST, link.target_playlist_id): link for link in links.values()}
+    followed_there = playlists - set(copies) <= present
+    sources_there = all(uri_of(Kind.PLAYLIST, link.source_playlist_id) in present
+                        for uri, link in copies.items() if uri in playlists)
+    return followed_there and sources_there
 
 
 def next_behind(plan: Plan, planned: Iterable[Playlist], behind: frozenset[str]

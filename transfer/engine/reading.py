@@ -88,7 +88,8 @@ class FullReader:
         mirror = whole_source_mirror(source, job.options, held) if job.options.mirror else None
 
         def facts(plan: Plan) -> Mapping[str, Any]:
-            marks = full_marks(source, job.options, held, plan, previous_behind(job.journal))
+            marks = full_marks(source, job.options, held, links, plan,
+                               previous_behind(job.journal))
             return {MARKS_FACT: marks.model_dump(mode="json")}
 
         return Libraries(source, target, tuple(p.id for p in target.playlists), mirror, facts)

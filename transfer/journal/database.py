@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from transfer.errors import JournalError
+from transfer.errors import ExitStatus, JournalError
 from transfer.journal.schema import SCHEMA_VERSION, migrate, read_version
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,8 @@ UNWRITABLE_ADVICE = (
 
 class JournalBusy(JournalError):
     """Another run holds this journal (another process, or the database stayed locked)."""
+
+    exit_status = ExitStatus.BUSY
 
 
 class Database:

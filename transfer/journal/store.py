@@ -64,6 +64,7 @@ class Journal(TargetMemory):
     def __init__(self, database: Database, lock: RunLock | None, clock: Clock) -> None:
         super().__init__(database, clock)
         self._lock = lock
+        self._holding = False
 
     @classmethod
     def open(cls, path: Path | str, clock: Clock = _utc_now) -> Journal:
@@ -72,9 +73,21 @@ class Journal(TargetMemory):
         return cls(database, lock, clock)
 
     def close(self) -> None:
+        self.release()
+        self._db.close()
+
+    def hold(self) -> None:
+        """Take the run lock now and keep it across runs until :meth:`release` (or ``close``):
+        a sync holds it from its first read to its end, so two syncs never overlap. Raises
+        ``JournalBusy`` at once when another process holds it."""
+        self._take_lock()
+        self._holding = True
+
+    def release(self) -> None:
+        """Let go of the run lock."""
+        self._holding = False
         if self._lock is not None:
             self._lock.release()
-        self._db.close()
 
     def __enter__(self) -> Journal:
         return self
@@ -130,7 +143,8 @@ class Journal(TargetMemory):
         resume_at: datetime | None = None,
         message: str | None = None,
     ) -> None:
-        """Close a run (done, paused until ``resume_at``, failed or interrupted); free the lock."""
+        """Close a run (done, paused until ``resume_at``, failed or interrupted); free the lock
+        unless it is held (:meth:`hold`)."""
         counts = json.dumps(self.counts(run_id))
         with self._db.transaction() as connection:
             connection.execute(
@@ -138,7 +152,7 @@ class Journal(TargetMemory):
                 "WHERE id = ?",
                 (state.value, self._now(), _iso(resume_at), message, counts, run_id),
             )
-        if self._lock is not None:
+        if self._lock is not None and not self._holding:
             self._lock.release()
 
     def run(self, run_id: int) -> RunRecord:

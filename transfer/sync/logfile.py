@@ -1,0 +1,58 @@
+"""The sync's log file: ``$SPOTIFY_TRANSFER_HOME/logs/sync.log``, kept a few megabytes long.
+
+A scheduled job has no terminal: what it did and why it stopped must be findable afterwards.
+Every sync appends its INFO lines there (the console keeps its own level), and its one-line
+summary.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from transfer.errors import ConfigError
+
+LOG_FILE = "sync.log"
+MAX_BYTES = 1_000_000
+BACKUPS = 3
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_path(home: Path) -> Path:
+    return home / "logs" / LOG_FILE
+
+
+@contextmanager
+def logging_to_file(home: Path) -> Iterator[Path]:
+    """Log INFO and above to the sync's log file while the block runs; the console handlers
+    keep the level they had."""
+    path = log_path(home)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                                      encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(
+            f"The log file {path} cannot be written: {error.strerror}.",
+            advice="Set SPOTIFY_TRANSFER_HOME to a folder you can write.",
+        ) from None
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(FORMAT))
+    root = logging.getLogger()
+    level = root.level
+    pinned = [console for console in root.handlers if console.level == logging.NOTSET]
+    for console in pinned:
+        console.setLevel(level)
+    root.addHandler(handler)
+    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
+    try:
+        yield path
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        root.setLevel(level)
+        for console in pinned:
+            console.setLevel(logging.NOTSET)
