@@ -158,11 +158,12 @@ def test_local_files_and_unavailable_items_are_reported_by_name(built_in: BuiltI
     skipped = {(item["playlist_id"], item["position"]): (item["reason"], item["name"])
                for item in built_in.reports[0]["skipped"] if item["position"] is not None}
     assert skipped == expected and expected
+    summary = built_in.first.stdout.split("Transfer complete")[1]
     for (_, _), (reason, name) in expected.items():
         if reason == "local_file":
-            assert f"“{name}”" in built_in.first.stdout
+            assert f"“{name}”" in summary
     unavailable = sum(1 for reason, _ in expected.values() if reason == "unavailable")
-    assert built_in.first.stdout.count("(Spotify gives no name)") == unavailable
+    assert summary.count("(Spotify gives no name)") == unavailable
 
 
 # -- small worlds of their own ------------------------------------------------------------
