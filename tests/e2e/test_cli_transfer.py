@@ -297,8 +297,6 @@ def test_a_transfer_from_a_snapshot(serve: Callable[..., Any], tmp_path: Path) -
     assert report["run"]["origin"] == str(snapshot)
 
 
-@pytest.mark.xfail(strict=True, reason="engine request 1 (notes/engine_requests.md): upload a "
-                   "snapshot's cover bytes when its URL has expired")
 def test_a_snapshot_keeps_covers_whose_address_expired(serve: Callable[..., Any],
                                                        tmp_path: Path) -> None:
     server, settings = serve(covered_seed())

@@ -10,6 +10,7 @@ unknown when a write that is not safe to repeat may be on its way.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -135,7 +136,10 @@ class Applier:
 
     def _cover(self, action: UploadCover, key: str) -> None:
         copy_id = self._copy_of(action)
-        image = self.target.download_image(action.cover_url)
+        if action.jpeg_base64 is not None:
+            image = base64.b64decode(action.jpeg_base64)
+        else:
+            image = self.target.download_image(action.cover_url)
         self.journal.mark_sent(self.run_id, key)
         self.target.upload_cover(copy_id, image)
         self.journal.mark_done(self.run_id, key)

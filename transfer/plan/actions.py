@@ -106,11 +106,16 @@ class AddPlaylistItems(_PlaylistWrite):
 
 
 class UploadCover(_PlaylistWrite):
-    """Copy a custom cover: the engine fetches ``cover_url`` and uploads its bytes."""
+    """Copy a custom cover: the engine uploads ``jpeg_base64`` when a snapshot kept the bytes,
+    else fetches ``cover_url`` and uploads those."""
 
     endpoint: ClassVar[Endpoint | None] = Endpoint.UPLOAD_COVER
     type: Literal["upload_cover"] = "upload_cover"
     cover_url: str
+    jpeg_base64: str | None = Field(
+        None, description="the cover's bytes from a snapshot; when set they are uploaded "
+                          "instead of fetching cover_url (image URLs expire)",
+    )
 
     @property
     def key(self) -> str:

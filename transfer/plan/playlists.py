@@ -243,6 +243,7 @@ def _cover_upload(
         target_playlist_id=target_id,
         playlist_name=playlist.name,
         cover_url=cover.url,
+        jpeg_base64=cover.jpeg_base64,
     )
     return (upload,)
 
