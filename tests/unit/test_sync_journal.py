@@ -26,7 +26,9 @@ from transfer.plan import (
     RemoveLibraryItems,
     RemovePlaylistItems,
     ReplacePlaylistItems,
+    SaveLikedWithDates,
     diff,
+    plain_batches,
 )
 
 TARGET = library("alex.new")
@@ -145,3 +147,42 @@ def test_a_held_lock_is_kept_across_runs_and_refuses_others(tmp_path: object) ->
         mine.release()
         other.hold()
         assert mine.in_progress_elsewhere()
+
+
+def test_a_write_set_aside_for_replacements_is_not_left(journal: Journal) -> None:
+    plan = diff(library(liked_songs=saved(*tracks("l", 3))), TARGET,
+                PlanOptions(preserve_liked_dates=True, extended_quota=True))
+    run_id = journal.begin_run(RunKind.SYNC, plan)
+    dated = [record for record in journal.actions(run_id)
+             if isinstance(record.action, SaveLikedWithDates)]
+    replacements = plain_batches(tuple(r.action for r in dated
+                                       if isinstance(r.action, SaveLikedWithDates)))
+    journal.replace_actions(run_id, [record.key for record in dated], replacements,
+                            "dates refused")
+    assert journal.counts(run_id)["liked_songs"] == {"left": 3}, "the replacements only"
+
+
+def test_holding_for_a_block(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "pair.sqlite"
+    with Journal.open(path) as mine, Journal.open(path) as other:
+        with mine.holding():
+            assert other.in_progress_elsewhere()
+        assert not other.in_progress_elsewhere()
+
+
+def test_an_unfinished_undo_stops_a_new_transfer_or_sync(journal: Journal) -> None:
+    from transfer.engine import Engine, PreparedPlan
+    from transfer.errors import TransferError
+    from transfer.spotify import SpotifyAdapter
+
+    undo = journal.begin_run(RunKind.UNDO, Plan(source=library().account,
+                                                target=TARGET.account))
+    journal.finish_run(undo, RunState.PAUSED)
+    untouched = SpotifyAdapter.__new__(SpotifyAdapter)  # never asked: refused before any call
+    engine = Engine(target=untouched, journal=journal, source=untouched, kind=RunKind.SYNC)
+    prepared = PreparedPlan(plan=diff(library(), TARGET), origin="live", reads={})
+    with pytest.raises(TransferError, match=f"Undo run {undo} stopped"):
+        engine.apply(prepared)
+    assert len(journal.runs()) == 1

@@ -147,12 +147,19 @@ class Engine:
 
     def apply(self, prepared: PreparedPlan) -> RunReport:
         """Journal ``prepared.plan`` as a new run and execute it. Refused while an earlier run
-        stopped early: its lost answers must be settled first (``resume``)."""
+        stopped early: its lost answers must be settled first (``resume``); and while an undo
+        is half done (the target is then half taken back)."""
         stopped = self.unfinished()
         if stopped is not None:
             raise TransferError(
                 f"Run {stopped.id} stopped before it was done ({stopped.state.value}).",
                 advice="Resume it first: run the same command again.",
+            )
+        undoing = self.journal.unfinished_run([RunKind.UNDO])
+        if undoing is not None:
+            raise TransferError(
+                f"Undo run {undoing.id} stopped before it was done ({undoing.state.value}).",
+                advice="Finish it first: run `spotify-transfer undo` again.",
             )
         run_id = self.journal.begin_run(self.kind, prepared.plan, prepared.origin)
         self.journal.set_fact(run_id, TARGET_PLAYLISTS_FACT, list(prepared.target_playlist_ids))

@@ -43,6 +43,8 @@ def run_counts(records: Iterable[ActionRecord]) -> dict[str, dict[str, int]]:
             group = PLAYLIST_ITEMS if action.item.position is not None else action.item.category
             counts[group][column] += action.item.count
             continue
+        if record.outcome is Outcome.SKIPPED:
+            continue  # set aside for replacements, which are counted instead
         column = _column(record.outcome)
         for group, amount in action_units(action):
             counts[group][column] += amount

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -82,6 +83,15 @@ class Journal(TargetMemory):
         ``JournalBusy`` at once when another process holds it."""
         self._take_lock()
         self._holding = True
+
+    @contextmanager
+    def holding(self) -> Iterator[Journal]:
+        """:meth:`hold` for the length of a ``with`` block."""
+        self.hold()
+        try:
+            yield self
+        finally:
+            self.release()
 
     def release(self) -> None:
         """Let go of the run lock."""
