@@ -30,14 +30,18 @@ class FakeSource:
         self.liked = liked or []
         self.artists = artists or []
         self.playlists = playlists or []
-        self.calls = 0
+        self.sent: list[str] = []  # appended from reading threads: a list is thread-safe
+
+    @property
+    def calls(self) -> int:
+        return len(self.sent)
 
     def saved_pages(self, category: Category) -> Iterator[Page[SavedItem]]:
         if category is Category.ARTISTS:
             yield from self.followed_artist_pages()
             return
         for start in range(0, max(len(self.liked), 1), 50):
-            self.calls += 1
+            self.sent.append("request")
             yield Page(tuple(self.liked[start:start + 50]), len(self.liked))
 
     def saved(self, category: Category) -> Iterator[SavedItem]:
@@ -45,11 +49,11 @@ class FakeSource:
             yield from page.items
 
     def saved_page(self, category: Category, offset: int) -> Page[SavedItem]:
-        self.calls += 1
+        self.sent.append("request")
         return Page(tuple(self.liked[offset:offset + 50]), len(self.liked))
 
     def followed_artist_pages(self, after: str | None = None) -> Iterator[Page[SavedItem]]:
-        self.calls += 1
+        self.sent.append("request")
         ids = self.artists
         if after is not None:
             if after not in ids:
@@ -58,7 +62,7 @@ class FakeSource:
         yield Page(tuple(SavedItem(uri=f"spotify:artist:{a}") for a in ids), len(self.artists))
 
     def my_playlists_page(self, offset: int) -> Page[Playlist]:
-        self.calls += 1
+        self.sent.append("request")
         return Page(tuple(_playlist(pid) for pid in self.playlists[offset:offset + 50]),
                     len(self.playlists))
 

@@ -17,7 +17,8 @@ the marks (a playlist removed, or moved), the whole list is read.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from math import ceil
 
@@ -29,6 +30,9 @@ from transfer.progress import Progress
 from transfer.spotify import READ_PAGE, Page, SpotifyAdapter
 
 log = logging.getLogger(__name__)
+
+READERS = 4
+"""Requests a sync's reading sends at once where their order does not matter."""
 
 
 @dataclass(frozen=True)
@@ -207,24 +211,23 @@ def _fits(page: tuple[Playlist, ...], ids: tuple[str, ...], total: int) -> bool:
 
 def _whole_list(adapter: SpotifyAdapter, first: Page[Playlist], total: int,
                 known: frozenset[str]) -> ListRead:
+    offsets = range(len(first.items), total, READ_PAGE) if first.items else range(0)
     playlists = list(first.items)
-    offset = len(first.items)
-    while offset < total:
-        page = adapter.my_playlists_page(offset)
-        if not page.items:
-            break
+    for page in pages_at(adapter, offsets):
         playlists.extend(page.items)
-        offset += len(page.items)
-    ids = tuple(playlist.id for playlist in playlists)
-    return ListRead(seen=tuple(playlists), ids=ids, complete=True, known=known)
+    ids = tuple(dict.fromkeys(playlist.id for playlist in playlists))
+    unique = {playlist.id: playlist for playlist in playlists}
+    return ListRead(seen=tuple(unique[playlist_id] for playlist_id in ids), ids=ids,
+                    complete=True, known=known)
 
 
 def _some_pages(adapter: SpotifyAdapter, first: Page[Playlist], ids: tuple[str, ...],
                 count: int, pages: int, next_page: int, known: frozenset[str]) -> ListRead:
     seen = list(first.items)
-    for number in _turns(count, pages - 1, next_page):
+    numbers = list(_turns(count, pages - 1, next_page))
+    for number, page in zip(numbers, pages_at(adapter, [n * READ_PAGE for n in numbers]),
+                            strict=True):
         offset = number * READ_PAGE
-        page = adapter.my_playlists_page(offset)
         if tuple(playlist.id for playlist in page.items) != ids[offset : offset + READ_PAGE]:
             log.info("Page %d of the playlist list is not as marked; reading it in full", number)
             return _whole_list(adapter, first, len(ids), known)
@@ -234,6 +237,14 @@ def _some_pages(adapter: SpotifyAdapter, first: Page[Playlist], ids: tuple[str, 
     seen.sort(key=lambda playlist: order[playlist.id])
     return ListRead(seen=tuple(seen), ids=ids, complete=False, known=known,
                     next_page=following)
+
+
+def pages_at(adapter: SpotifyAdapter, offsets: Sequence[int]) -> list[Page[Playlist]]:
+    """Pages of the playlist list at these offsets, read side by side, in order."""
+    if len(offsets) <= 1:
+        return [adapter.my_playlists_page(offset) for offset in offsets]
+    with ThreadPoolExecutor(max_workers=min(READERS, len(offsets))) as pool:
+        return list(pool.map(adapter.my_playlists_page, offsets))
 
 
 def _turns(count: int, how_many: int, next_page: int) -> Iterator[int]:

@@ -18,10 +18,18 @@ among them when the caller knows both users already.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from transfer.engine.changes import CollectionRead, ListRead, read_collection, read_list
+from transfer.engine.changes import (
+    READERS,
+    CollectionRead,
+    ListRead,
+    read_collection,
+    read_list,
+)
 from transfer.engine.lookups import TargetView, list_pages, look_up
 from transfer.engine.marks import (
     MARKS_FACT,
@@ -73,13 +81,17 @@ class _Changes:
         self.options = job.options
         self.marks = marks
         self.links = job.journal.links()
-        self.held = held_items(job.journal)
         self.behind = frozenset(marks.playlists.behind if marks.playlists else ())
         self.playlist_pages = playlist_pages
 
+    @cached_property
+    def held(self) -> dict[Category, frozenset[str]]:
+        """What the tool holds in the target: read only when a mirror or a full read needs it
+        (tens of thousands of rows on a large library)."""
+        return held_items(self.job.journal)
+
     def read(self) -> Libraries:
-        collections = self._collections()
-        listing = self._list()
+        collections, listing = self._source()
         planned = self._planned(listing) if listing is not None else ()
         target = self._target(collections, planned)
         source = _library(self.source, planned,
@@ -95,12 +107,19 @@ class _Changes:
 
     # -- the source ---------------------------------------------------------------------------
 
-    def _collections(self) -> dict[Category, CollectionRead]:
-        return {
-            category: read_collection(self.source, category, self.marks.saved.get(category),
-                                      self.options.mirror, self.job.progress)
-            for category in SAVED_CATEGORIES if self.options.wants(category)
-        }
+    def _source(self) -> tuple[dict[Category, CollectionRead], ListRead | None]:
+        """The saved collections and the playlist list, read side by side."""
+        wanted = [category for category in SAVED_CATEGORIES if self.options.wants(category)]
+        with ThreadPoolExecutor(max_workers=READERS) as pool:
+            reads = {
+                category: pool.submit(read_collection, self.source, category,
+                                      self.marks.saved.get(category), self.options.mirror,
+                                      self.job.progress)
+                for category in wanted
+            }
+            listing = pool.submit(self._list)
+            collections = {category: read.result() for category, read in reads.items()}
+            return collections, listing.result()
 
     def _list(self) -> ListRead | None:
         if not self.options.wants(Category.PLAYLISTS):
@@ -142,14 +161,13 @@ class _Changes:
         follows = [p for p in planned if p.relation != "owned" and chosen(p, self.options)]
         changed = [(p, self.links[p.id]) for p in planned
                    if p.relation == "owned" and p.id in self.links]
-        held_playlists = len(self.held.get(Category.PLAYLISTS, ()))
         return look_up(
             self.job.target,
             candidates={category: read.new for category, read in collections.items()},
             in_full=[category for category, read in collections.items() if read.hidden],
             follows=follows,
             changed=changed,
-            list_pages=None if creates else list_pages(held_playlists),
+            list_pages=None if creates else list_pages(len(self.links)),
             progress=self.job.progress,
         )
 

@@ -97,14 +97,11 @@ class FullReader:
 
 def held_items(journal: Journal) -> dict[Category, frozenset[str]]:
     """What the tool added to the target and did not take out since, per category."""
-    held: dict[Category, set[str]] = {}
-    for item in journal.added():
-        try:
-            category = Category(item.category)
-        except ValueError:
-            continue
-        held.setdefault(category, set()).add(item.uri)
-    return {category: frozenset(uris) for category, uris in held.items()}
+    held: dict[str, set[str]] = {}
+    for category, uri in journal.held_uris():
+        held.setdefault(category, set()).add(uri)
+    known = {category.value: category for category in Category}
+    return {known[name]: frozenset(uris) for name, uris in held.items() if name in known}
 
 
 def whole_source_mirror(source: Library, options: PlanOptions,

@@ -71,6 +71,15 @@ class TargetMemory:
             for uri, category, how, run, added_at, removed_at in rows
         ]
 
+    def held_uris(self) -> list[tuple[str, str]]:
+        """``(category, uri)`` of what the tool added and did not take out since: ``added()``
+        without the dates, quick on libraries of tens of thousands."""
+        with self._db.reading() as connection:
+            rows = connection.execute(
+                "SELECT category, uri FROM added WHERE removed_at IS NULL"
+            ).fetchall()
+        return [(category, uri) for category, uri in rows]
+
     def record_removed(self, uris: Iterable[str]) -> None:
         """Items taken out of the target again (by ``undo`` or ``sync --mirror``)."""
         now = self._now()
