@@ -109,6 +109,11 @@ def test_a_copy_changed_in_the_target_is_left_alone(world: SyncWorld) -> None:
     world.sync(mirror=True)
     copy = next(p for p in world.state().playlists if p.id == copy_id)
     assert copy.entries[-1].uri == mine[0] and len(copy.entries) == len(trimmed.entries) + 1
+    world.server.request_log.reset()
+    world.sync(mirror=True)
+    reads = world.server.request_log.counts()
+    assert not reads[("GET", "/playlists/{playlist_id}/items")], "looked at once, not each time"
+    assert world.server.request_log.api_total() <= 10
 
 
 def test_removing_too_much_is_refused_unless_forced(world: SyncWorld) -> None:

@@ -39,6 +39,7 @@ from transfer.engine.marks import (
     list_exact,
     load_marks,
     next_behind,
+    next_settled,
     options_fingerprint,
 )
 from transfer.engine.reading import (
@@ -82,6 +83,7 @@ class _Changes:
         self.marks = marks
         self.links = job.journal.links()
         self.behind = frozenset(marks.playlists.behind if marks.playlists else ())
+        self.settled = marks.playlists.settled if marks.playlists else {}
         self.playlist_pages = playlist_pages
 
     @cached_property
@@ -141,7 +143,9 @@ class _Changes:
                 continue
             link = self.links.get(playlist.id)
             again = self.options.mirror and playlist.id in self.behind
-            if link is not None and (again or source_needs_reading(link, playlist)):
+            left_alone = self.settled.get(playlist.id) == playlist.snapshot_id
+            if link is not None and (again or (source_needs_reading(link, playlist)
+                                               and not left_alone)):
                 planned.append(self._with_entries(playlist, link, again))
         return tuple(planned)
 
@@ -196,7 +200,8 @@ class _Changes:
             behind = next_behind(plan, planned, self.behind) & set(listing.ids)
             exact = self._list_exact(listing)
             playlists = ListMark(ids=listing.ids, next_page=listing.next_page, exact=exact,
-                                 behind=tuple(sorted(behind)))
+                                 behind=tuple(sorted(behind)),
+                                 settled=next_settled(plan, self.settled, listing.ids))
         return SyncMarks(options=options_fingerprint(self.options), playlists=playlists,
                          saved=saved)
 

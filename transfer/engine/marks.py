@@ -11,7 +11,8 @@ snapshot it holds, so playlists need nothing more.
 ``exact`` says that every item the tool added to the target for that category was still in the
 source when the marks were taken: ``sync --mirror`` needs a full read only where it is False.
 ``behind`` lists owned playlists whose copy still holds items the source took out (or holds
-them in another order), which only ``--mirror`` repairs.
+them in another order), which only ``--mirror`` repairs; ``settled`` the snapshots looked at and
+left alone (a copy changed or removed in the target), so they are not read at every sync.
 
 Marks are dropped (the next sync reads that part in full) when the options that decide what is
 read change, and for the categories of a write that failed in the run that took them.
@@ -28,11 +29,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from transfer.journal import Journal, Outcome, RunKind, RunState
 from transfer.models import Category, Kind, Library, Playlist, SavedItem, uri_of
-from transfer.plan import Plan, PlanOptions, PlaylistLink, category_of
+from transfer.plan import Plan, PlanOptions, PlaylistLink, SkipReason, category_of
 
 MARKS_FACT = "sync_marks"
 MARKS_VERSION = 1
 _RUNS_LOOKED_AT = 50
+_LEFT_ALONE = (SkipReason.DIVERGED, SkipReason.COPY_REMOVED, SkipReason.ITEMS_UNKNOWN)
 _LIBRARY_WRITES = ("save_library_items", "save_liked_with_dates", "remove_library_items")
 _OPTIONS_READ = ("categories", "include_playlists", "exclude_playlists", "name_prefix",
                  "name_suffix", "privacy", "preserve_liked_dates")
@@ -59,6 +61,9 @@ class ListMark(_Frozen):
     next_page: int = 1
     exact: bool = True
     behind: tuple[str, ...] = ()
+    settled: dict[str, str] = {}
+    """Owned playlists whose changed snapshot was looked at and left as it is (their copy was
+    changed in the target, or removed there): not read again until it changes again."""
 
 
 class SyncMarks(_Frozen):
@@ -108,10 +113,10 @@ def newest_mark(count: int, read: Iterable[SavedItem], previous: SavedMark | Non
 
 
 def full_marks(source: Library, options: PlanOptions, held: Mapping[Category, frozenset[str]],
-               links: Mapping[str, PlaylistLink], plan: Plan, behind: frozenset[str]
-               ) -> SyncMarks:
-    """Marks from a source read in full and the plan made from it; ``behind`` is what the
-    previous marks said was behind."""
+               links: Mapping[str, PlaylistLink], plan: Plan, behind: frozenset[str],
+               settled: Mapping[str, str] | None = None) -> SyncMarks:
+    """Marks from a source read in full and the plan made from it; ``behind`` and ``settled``
+    are what the previous marks said."""
     saved = {}
     for category in options.categories:
         if category is Category.PLAYLISTS:
@@ -125,7 +130,8 @@ def full_marks(source: Library, options: PlanOptions, held: Mapping[Category, fr
         present = {playlist.uri for playlist in source.playlists}
         exact = options.mirror or list_exact(held, links, present)
         still = next_behind(plan, source.playlists, behind) & set(ids)
-        playlists = ListMark(ids=ids, exact=exact, behind=tuple(sorted(still)))
+        playlists = ListMark(ids=ids, exact=exact, behind=tuple(sorted(still)),
+                             settled=next_settled(plan, settled or {}, ids))
     return SyncMarks(options=options_fingerprint(options), playlists=playlists, saved=saved)
 
 
@@ -148,6 +154,19 @@ def next_behind(plan: Plan, planned: Iterable[Playlist], behind: frozenset[str]
     read = {playlist.id for playlist in planned if playlist.entries is not None}
     now = {outline.source_id for outline in plan.playlists if outline.behind}
     return frozenset(now | (behind - read))
+
+
+def next_settled(plan: Plan, settled: Mapping[str, str], ids: Iterable[str]) -> dict[str, str]:
+    """The snapshots looked at and left alone, after this plan."""
+    after = dict(settled)
+    for outline in plan.playlists:
+        if outline.skip_reason in _LEFT_ALONE and outline.snapshot_id is not None:
+            after[outline.source_id] = outline.snapshot_id
+        else:
+            after.pop(outline.source_id, None)
+    listed = set(ids)
+    return {playlist_id: snapshot for playlist_id, snapshot in after.items()
+            if playlist_id in listed}
 
 
 def previous_behind(journal: Journal) -> frozenset[str]:
