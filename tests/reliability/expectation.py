@@ -11,6 +11,7 @@ kept, and what the target had is untouched. Default transfer options are assumed
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,7 +174,12 @@ def assert_target_exact(server: SandboxServer, before: SandboxSeed, home: Path,
                         through_export: bool = True) -> None:
     """The target holds exactly what a complete transfer of ``before`` must leave there, as
     an export of it shows (or, ``through_export`` False, as the sandbox's state holds it).
-    Switches the sandbox's faults off first: the check itself must not be disturbed."""
+    Switches the sandbox's faults off first: the check itself must not be disturbed; and
+    waits out the latency a request the tool gave up on may still be sleeping through, so
+    that a write landing late is seen."""
+    slowest = server.faults.latency + server.faults.latency_jitter
+    if slowest > 0:
+        time.sleep(slowest + 0.1)
     server.set_faults(Faults())
     server.reset_rate_limit()
     server.reset_quota()

@@ -12,8 +12,11 @@ from collections.abc import Callable
 import pytest
 
 from tests.conftest import small_seed
+from tests.reliability.changes import change_source, expected_after_sync
 from tests.reliability.conftest import Served
+from tests.reliability.expectation import assert_target_exact
 from tests.reliability.tool import (
+    SYNC,
     TRANSFER,
     at_request,
     on_request,
@@ -88,3 +91,40 @@ def test_a_spent_quota_exits_75_at_once_and_the_run_after_it_comes_back_finishes
         runs.append(rigged.tool.run(TRANSFER, timeout=60))
     assert runs[-1].returncode == 0, runs[-1].stderr
     rigged.assert_exact()
+
+
+SMALL_SYNC_CALLS = 32
+"""API calls of a sync of ``small_seed()`` after ``change_source``."""
+
+
+def _transferred_and_changed(served: Served, mirror: bool) -> SandboxSeed:
+    """Transfer, then change the source; the seed the target must match after the sync."""
+    assert served.tool.invoke(list(TRANSFER[2:])).returncode == 0
+    change_source(served.server, served.checker_home.with_name("source-side"),
+                  random.Random(5), mirror=mirror)
+    return expected_after_sync(served.server, served.before)
+
+
+def test_a_sync_killed_at_random_requests_and_resumed_leaves_the_target_in_step(
+    rigged: Served,
+) -> None:
+    expected = _transferred_and_changed(rigged, mirror=False)
+    start = rigged.log.api_requests
+    marks = sorted(random.Random(11).sample(range(1, SMALL_SYNC_CALLS), 2))
+    crashes = run_killed(rigged.tool, rigged.log, SYNC,
+                         [at_request(start + mark) for mark in marks])
+    assert crashes.kills == 2, [a.returncode for a in crashes.attempts]
+    assert crashes.last.returncode == 0, crashes.last.stderr
+    assert_target_exact(rigged.server, expected, rigged.checker_home)
+
+
+def test_a_mirror_sync_killed_right_after_each_removal_leaves_the_target_in_step(
+    rigged: Served,
+) -> None:
+    expected = _transferred_and_changed(rigged, mirror=True)
+    removals = [("DELETE", "/playlists/{playlist_id}/items"), ("DELETE", "/me/library")]
+    crashes = run_killed(rigged.tool, rigged.log, [*SYNC, "--mirror"],
+                         [on_request(method, template) for method, template in removals])
+    assert [(e.method, e.path_template) for e in rigged.log.triggered] == removals
+    assert crashes.last.returncode == 0, crashes.last.stderr
+    assert_target_exact(rigged.server, expected, rigged.checker_home)

@@ -34,7 +34,7 @@ def test_bursts_of_429_are_waited_out_as_asked(tmp_path: Path) -> None:
         met = fault_names(server)
         rig.assert_exact(tmp_path / "checker")
     assert report.state is RunState.DONE and not rig.stops
-    assert met.get("rate_limit", 0) >= 3 and met.get("cover_rate_limit", 0) >= 1, met
+    assert met.get("rate_limit", 0) >= 3, met
     assert rig.waits and max(rig.waits) <= 3 + 0.5, "each wait is the short Retry-After asked"
 
 

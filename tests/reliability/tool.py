@@ -8,7 +8,6 @@ request and before sending its answer: killing the client there means that reque
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -21,7 +20,6 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from transfer.cli import cli
-from transfer.commands import COMMAND_MODULES
 from transfer.sandbox.builtin import SOURCE_USER, TARGET_USER
 from transfer.sandbox.requestlog import LoggedRequest, RequestLog
 from transfer.sandbox.seed import SandboxSeed
@@ -34,11 +32,7 @@ KILLED = -signal.SIGKILL
 TRANSFER = ("-m", "transfer", "transfer", "--yes")
 
 
-def sync_command() -> list[str] | None:
-    """``sync`` when the CLI has it."""
-    if "sync" in COMMAND_MODULES and importlib.util.find_spec("transfer.commands.sync"):
-        return ["-m", "transfer", "sync"]
-    return None
+SYNC = ("-m", "transfer", "sync")
 
 
 Condition = Callable[[LoggedRequest, int], bool]
