@@ -28,13 +28,17 @@ from transfer.sandbox.server import SandboxServer
 pytestmark = pytest.mark.e2e
 
 WRITES_BEFORE_STOPPING = 12
+WRITES = ["POST /me/playlists", "POST /playlists/{playlist_id}/items",
+          "PUT /playlists/{playlist_id}/images", "PUT /me/library"]
 
 
 @pytest.fixture
 def slow_sandbox(point_at: Callable[[SandboxServer], Settings]
                  ) -> Iterator[tuple[SandboxServer, Settings]]:
-    """A small library answered slowly enough (10 ms a request) to stop a run midway."""
-    with SandboxServer(small_seed(), port=0, faults=Faults(latency=0.01)) as server:
+    """A small library whose writes are answered slowly enough (80 ms each) to stop a run
+    midway even on a busy machine; reads are quick."""
+    slow_writes = Faults(latency=0.08, only=WRITES)
+    with SandboxServer(small_seed(), port=0, faults=slow_writes) as server:
         settings = point_at(server)
         server.request_log.reset()
         yield server, settings
