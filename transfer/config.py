@@ -82,7 +82,8 @@ class TransferOptions(_Table):
 
 
 class NetworkOptions(_Table):
-    """The ``[network]`` table: how long to wait for Spotify, and when to give up."""
+    """The ``[network]`` table: how fast to send, how long to wait for Spotify, and when to give
+    up."""
 
     max_retry_after: float = Field(
         600.0, ge=0, description="longest total wait (s) for one request before pausing (exit 75)"
@@ -90,6 +91,17 @@ class NetworkOptions(_Table):
     request_timeout: float = Field(15.0, gt=0, description="seconds to wait for an answer")
     max_attempts: int = Field(
         5, ge=1, description="attempts of one request through 5xx answers and dropped connections"
+    )
+    concurrency: int = Field(
+        6, ge=1, le=16,
+        description="requests in flight at once where their order does not matter (reading "
+                    "different playlists, collections and pages); 1 sends one at a time",
+    )
+    requests_per_30s: int | None = Field(
+        None, ge=0,
+        description="most API requests sent in any 30 seconds, to stay under Spotify's rate "
+                    "limit instead of being refused; unset: 300 against Spotify's own API and "
+                    "no limit against any other address (a local sandbox); 0 for no limit",
     )
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from transfer.config import Settings
     from transfer.progress import TqdmProgress
     from transfer.spotify import SpotifyAdapter
+    from transfer.spotify.pacing import Pacer
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Environment:
     _settings: Settings | None = field(default=None, repr=False)
     _tokens: dict[str, AccountTokens] = field(default_factory=dict, repr=False)
     _adapters: dict[str, SpotifyAdapter] = field(default_factory=dict, repr=False)
+    _pacer: Pacer | None = field(default=None, repr=False)
 
     @property
     def interactive(self) -> bool:
@@ -62,12 +64,16 @@ class Environment:
         return self._tokens[account]
 
     def adapter(self, account: str) -> SpotifyAdapter:
-        """The Spotify adapter of ``source`` or ``target`` (one per account and run)."""
+        """The Spotify adapter of ``source`` or ``target`` (one per account and run). Both
+        share one pacer: Spotify's rate limit counts the app's requests, whichever account."""
         if account not in self._adapters:
             from transfer.spotify import SpotifyAdapter
+            from transfer.spotify.pacing import pacer_for
 
+            if self._pacer is None:
+                self._pacer = pacer_for(self.settings, self.sleep)
             self._adapters[account] = SpotifyAdapter.connect(
-                self.settings, self.tokens(account), sleep=self.sleep
+                self.settings, self.tokens(account), sleep=self.sleep, pacer=self._pacer
             )
         return self._adapters[account]
 

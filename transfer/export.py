@@ -2,9 +2,11 @@
 
 Reading costs the least calls the API allows: ``GET /me``, the playlist list at 50 a page, each
 readable playlist's entries at 50 a page (none for an empty one, whose total the list already
-gave), each saved collection at 50 a page. Playlists of others are recorded as followed without
-asking for their items (403 since February 2026). The bytes of custom covers the user owns are
-kept in the snapshot (image downloads are not API calls), because image URLs expire.
+gave), each saved collection at 50 a page. Pages of different playlists and collections, and
+the pages of one of them, are read side by side (``[network] concurrency`` at a time,
+:mod:`transfer.pages`) and put together in order. Playlists of others are recorded as followed
+without asking for their items (403 since February 2026). The bytes of custom covers the user
+owns are kept in the snapshot (image downloads are not API calls), because image URLs expire.
 
 A snapshot is the ``Library`` as JSON, with ``schema_version``; it is written atomically (a
 temporary file renamed over the target), and read back with clear errors for a missing,
@@ -19,15 +21,27 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from transfer.errors import Forbidden, InputError, SpotifyError, TransferError
-from transfer.models import SAVED_CATEGORIES, SCHEMA_VERSION, Category, Library, Playlist, SavedItem
+from transfer.models import (
+    SAVED_CATEGORIES,
+    SCHEMA_VERSION,
+    Category,
+    Library,
+    Playlist,
+    PlaylistEntry,
+    SavedItem,
+)
+from transfer.pages import PagedRead, PageReader
 from transfer.progress import NoProgress, Progress
 from transfer.spotify import Page, SpotifyAdapter
 from transfer.spotify.retry import utc_now
@@ -48,8 +62,10 @@ def read_library(
     progress = progress or NoProgress()
     exported_at = clock()
     account = adapter.me()
-    playlists = read_playlists(adapter, progress)
-    saved = {category: read_saved(adapter, category, progress) for category in SAVED_CATEGORIES}
+    with _pool(adapter) as reader:
+        saved_reads = start_saved(reader, adapter, SAVED_CATEGORIES)
+        playlists = read_playlists(adapter, progress, reader)
+        saved = finish_saved(saved_reads, progress)
     return Library(
         exported_at=exported_at,
         account=account,
@@ -63,27 +79,55 @@ def read_library(
     )
 
 
-def read_playlists(adapter: SpotifyAdapter, progress: Progress) -> tuple[Playlist, ...]:
-    """The playlist list, with the entries of those the user owns or collaborates on."""
+def read_playlists(adapter: SpotifyAdapter, progress: Progress,
+                   reader: PageReader | None = None) -> tuple[Playlist, ...]:
+    """The playlist list, with the entries of those the user owns or collaborates on and the
+    bytes of their custom covers."""
     progress.begin(Category.PLAYLISTS.value)
     summaries = _collect(adapter.my_playlist_pages(), Category.PLAYLISTS.value, progress,
                          advance=False)
-    playlists = []
-    for summary in summaries:
-        playlists.append(with_cover_bytes(adapter, with_entries(adapter, summary)))
-        progress.advance(Category.PLAYLISTS.value)
+    with _reading(reader, adapter) as pool:
+        covered = [pool.task(partial(with_cover_bytes, adapter, summary)) for summary in summaries]
+        reads = _start_entries(pool, adapter, summaries)
+        playlists = []
+        for summary, read in zip(covered, reads, strict=True):
+            playlists.append(_finished(summary.result(), read))
+            progress.advance(Category.PLAYLISTS.value)
     progress.end(Category.PLAYLISTS.value)
     return tuple(playlists)
 
 
+def read_entries(adapter: SpotifyAdapter, playlists: Sequence[Playlist]) -> list[Playlist]:
+    """``playlists`` with their entries read (as ``with_entries`` does), pages of different
+    playlists read side by side."""
+    with _pool(adapter) as pool:
+        reads = _start_entries(pool, adapter, playlists)
+        return [_finished(playlist, read) for playlist, read in zip(playlists, reads, strict=True)]
+
+
 def with_entries(adapter: SpotifyAdapter, playlist: Playlist) -> Playlist:
     """``playlist`` with its entries read, when it is readable and not empty."""
-    if playlist.relation not in READABLE:
+    return read_entries(adapter, [playlist])[0]
+
+
+def _start_entries(pool: PageReader, adapter: SpotifyAdapter, playlists: Sequence[Playlist]
+                   ) -> list[PagedRead[PlaylistEntry] | None]:
+    """Start reading the entries of each playlist that is readable and not empty."""
+    return [
+        pool.collection(partial(adapter.playlist_entry_page, playlist.id),
+                        partial(adapter.playlist_entry_pages, playlist.id), playlist.total)
+        if playlist.relation in READABLE and playlist.total != 0 else None
+        for playlist in playlists
+    ]
+
+
+def _finished(playlist: Playlist, read: PagedRead[PlaylistEntry] | None) -> Playlist:
+    if read is None:
+        if playlist.relation in READABLE and playlist.total == 0:
+            return playlist.model_copy(update={"entries": ()})
         return playlist
-    if playlist.total == 0:
-        return playlist.model_copy(update={"entries": ()})
     try:
-        entries = tuple(adapter.playlist_entries(playlist.id))
+        entries = tuple(read.items())
     except Forbidden:
         logger.warning("The items of playlist %r cannot be read; recorded without them",
                        playlist.name)
@@ -109,13 +153,89 @@ def with_cover_bytes(adapter: SpotifyAdapter, playlist: Playlist) -> Playlist:
     return playlist.model_copy(update={"cover": cover.model_copy(update={"jpeg_base64": encoded})})
 
 
+SavedRead = PagedRead[SavedItem] | Future[tuple[SavedItem, ...]]
+
+
+def start_saved(pool: PageReader, adapter: SpotifyAdapter, categories: Sequence[Category]
+                ) -> dict[Category, SavedRead]:
+    """Start reading saved collections side by side; ``finish_saved`` hands them over."""
+    return {category: _start_saved(pool, adapter, category) for category in categories}
+
+
+def _start_saved(pool: PageReader, adapter: SpotifyAdapter, category: Category) -> SavedRead:
+    if category is Category.ARTISTS:  # paged with a cursor: one page after another
+        return pool.task(lambda: tuple(adapter.saved(category)))
+    return pool.collection(partial(adapter.saved_page, category),
+                           partial(adapter.saved_pages, category))
+
+
+def finish_saved(reads: Mapping[Category, SavedRead], progress: Progress
+                 ) -> dict[Category, tuple[SavedItem, ...]]:
+    """The collections started with ``start_saved``, each newest first, with progress."""
+    return {category: _finish_saved(category, read, progress) for category, read in reads.items()}
+
+
+def _finish_saved(category: Category, read: SavedRead, progress: Progress
+                  ) -> tuple[SavedItem, ...]:
+    progress.begin(category.value)
+    if isinstance(read, Future):
+        items = read.result()
+        progress.set_total(category.value, len(items))
+        progress.advance(category.value, len(items))
+    else:
+        def on_page(page: Page[SavedItem]) -> None:
+            if page.total is not None:
+                progress.set_total(category.value, page.total)
+            progress.advance(category.value, len(page.items))
+
+        items = tuple(read.items(on_page))
+    progress.end(category.value)
+    return items
+
+
+def read_entries_and_saved(
+    adapter: SpotifyAdapter,
+    playlists: Sequence[Playlist],
+    categories: Sequence[Category],
+    progress: Progress,
+) -> tuple[list[Playlist], dict[Category, tuple[SavedItem, ...]]]:
+    """``playlists`` with their entries (as ``read_entries``) and the saved ``categories``
+    (as ``read_saved_collections``), all read side by side."""
+    with _pool(adapter) as pool:
+        saved = start_saved(pool, adapter, categories)
+        reads = _start_entries(pool, adapter, playlists)
+        read = [_finished(playlist, entries) for playlist, entries in zip(playlists, reads,
+                                                                          strict=True)]
+        return read, finish_saved(saved, progress)
+
+
+def read_saved_collections(adapter: SpotifyAdapter, categories: Sequence[Category],
+                           progress: Progress) -> dict[Category, tuple[SavedItem, ...]]:
+    """Saved collections (newest first), read side by side."""
+    with _pool(adapter) as pool:
+        return finish_saved(start_saved(pool, adapter, categories), progress)
+
+
 def read_saved(adapter: SpotifyAdapter, category: Category, progress: Progress
                ) -> tuple[SavedItem, ...]:
     """A saved collection (or the followed artists), newest first."""
-    progress.begin(category.value)
-    items = _collect(adapter.saved_pages(category), category.value, progress)
-    progress.end(category.value)
-    return items
+    return read_saved_collections(adapter, [category], progress)[category]
+
+
+def _pool(adapter: SpotifyAdapter) -> PageReader:
+    """Threads for the adapter's reads; a playlist whose items are refused does not stop them
+    (it is recorded without its items)."""
+    return PageReader(adapter.concurrency, tolerated=(Forbidden,))
+
+
+@contextmanager
+def _reading(reader: PageReader | None, adapter: SpotifyAdapter) -> Iterator[PageReader]:
+    """``reader``, or a pool of the adapter's own for the time of the block."""
+    if reader is not None:
+        yield reader
+        return
+    with _pool(adapter) as pool:
+        yield pool
 
 
 def _collect(pages: Iterator[Page[T]], category: str, progress: Progress,

@@ -58,6 +58,7 @@ class Rig:
 def make_rig(server: SandboxServer, clock: ManualClock | None, home: Path,
              account: str = "source", on_wait: Callable[[], None] | None = None,
              **network: float) -> Rig:
+    network.setdefault("concurrency", 1)  # these tests follow one stream of requests in order
     settings = Settings(api_url=server.api_url, accounts_url=server.accounts_url,
                         client_id=server.client_id, home=home,
                         network=NetworkOptions(**network))

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from transfer.engine.marks import MARKS_FACT, full_marks, previous_behind
 from transfer.errors import AccountMixup
-from transfer.export import read_saved, with_entries
+from transfer.export import read_entries_and_saved
 from transfer.journal import Journal
 from transfer.models import SAVED_CATEGORIES, Account, Category, Library, Playlist, SavedItem
 from transfer.plan import (
@@ -141,12 +141,13 @@ def read_source(
     says (copies a mirror must bring back in line)."""
     account = adapter.me()
     progress.begin(Category.PLAYLISTS.value)
-    playlists = tuple(
-        _source_playlist(adapter, playlist, options, links.get(playlist.id), playlist.id in also)
-        for playlist in adapter.my_playlists()
-    )
+    listed = list(adapter.my_playlists())
+    wanted = [playlist for playlist in listed
+              if _source_needs_items(playlist, options, links.get(playlist.id),
+                                     playlist.id in also)]
+    read, saved = _read_parts(adapter, wanted, options, progress)
     progress.end(Category.PLAYLISTS.value)
-    return _library(account, playlists, _saved(adapter, options, progress))
+    return _library(account, _replaced(listed, read), saved)
 
 
 def chosen(playlist: Playlist, options: PlanOptions) -> bool:
@@ -158,14 +159,11 @@ def chosen(playlist: Playlist, options: PlanOptions) -> bool:
     )
 
 
-def _source_playlist(
-    adapter: SpotifyAdapter, playlist: Playlist, options: PlanOptions, link: PlaylistLink | None,
-    always: bool = False,
-) -> Playlist:
-    if (chosen(playlist, options) and playlist.relation == "owned"
-            and (always or source_needs_reading(link, playlist))):
-        return with_entries(adapter, playlist)
-    return playlist
+def _source_needs_items(
+    playlist: Playlist, options: PlanOptions, link: PlaylistLink | None, always: bool = False
+) -> bool:
+    return (chosen(playlist, options) and playlist.relation == "owned"
+            and (always or source_needs_reading(link, playlist)))
 
 
 def read_target(
@@ -179,23 +177,31 @@ def read_target(
     check_accounts(source.account, account)
     by_source = {playlist.id: playlist for playlist in source.playlists}
     copies = {link.target_playlist_id: link for link in links.values()}
-    playlists = []
-    for playlist in adapter.my_playlists():
+    listed = list(adapter.my_playlists())
+    wanted = []
+    for playlist in listed:
         link = copies.get(playlist.id)
         original = by_source.get(link.source_playlist_id) if link is not None else None
         if original is not None and copy_needs_reading(link, original, playlist):
-            playlist = with_entries(adapter, playlist)
-        playlists.append(playlist)
-    return _library(account, tuple(playlists), _saved(adapter, options, progress))
+            wanted.append(playlist)
+    read, saved = _read_parts(adapter, wanted, options, progress)
+    return _library(account, _replaced(listed, read), saved)
 
 
-def _saved(
-    adapter: SpotifyAdapter, options: PlanOptions, progress: Progress
-) -> dict[Category, tuple[SavedItem, ...]]:
-    return {
-        category: read_saved(adapter, category, progress) if options.wants(category) else ()
-        for category in SAVED_CATEGORIES
-    }
+def _read_parts(
+    adapter: SpotifyAdapter, playlists: list[Playlist], options: PlanOptions, progress: Progress
+) -> tuple[list[Playlist], dict[Category, tuple[SavedItem, ...]]]:
+    """The entries of ``playlists`` and the saved collections the options want, read side by
+    side; collections not wanted are empty."""
+    wanted = [category for category in SAVED_CATEGORIES if options.wants(category)]
+    read, saved = read_entries_and_saved(adapter, playlists, wanted, progress)
+    return read, {category: saved.get(category, ()) for category in SAVED_CATEGORIES}
+
+
+def _replaced(listed: list[Playlist], read: list[Playlist]) -> tuple[Playlist, ...]:
+    """The playlist list with the playlists whose entries were read in their place."""
+    by_id = {playlist.id: playlist for playlist in read}
+    return tuple(by_id.get(playlist.id, playlist) for playlist in listed)
 
 
 def _library(

@@ -10,6 +10,10 @@ Reads are paged at the API maximum (50), following the server's ``next`` links. 
   Callers that journal per batch pass at most ``LIBRARY_BATCH`` at a time.
 
 ``calls`` counts every request sent (retries included) per ``(method, template)``.
+
+One adapter may be used from several threads at once (``concurrency`` of them, per the
+``[network]`` settings): reading pages at a given offset (``playlist_entry_page``,
+``saved_page``) is how the reading layer reads several pages at a time.
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+import requests
+from requests.adapters import HTTPAdapter
+
 from transfer.config import Settings
 from transfer.errors import SpotifyError
 from transfer.models import Account, Category, Cover, Playlist, PlaylistEntry, SavedItem
 from transfer.spotify import endpoints as ep
 from transfer.spotify import parse
 from transfer.spotify.errors import CoverTooLarge
+from transfer.spotify.pacing import Pacer, pacer_for
 from transfer.spotify.retry import RetryPolicy, utc_now
 from transfer.spotify.transport import TokenSource, Transport
 
@@ -42,6 +50,14 @@ SAVED_ENDPOINTS: dict[Category, tuple[ep.Endpoint, str]] = {
     Category.AUDIOBOOKS: (ep.SAVED_AUDIOBOOKS, "audiobook"),
 }
 """Each saved collection: its endpoint and the key of the item in each saved object."""
+
+ENTRY_FIELDS = (
+    "items(added_at,added_by.id,is_local,item(uri,name,album.name,artists(name),show.name)),"
+    "next,total"
+)
+"""What is read of playlist entries (``fields``): a page is a tenth of the whole objects' size,
+quicker to send and to decode."""
+ENTRY_PARAMS = {"additional_types": "track,episode", "fields": ENTRY_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -61,9 +77,11 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 class SpotifyAdapter:
     """The Web API of one account, in the words the engine needs."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, concurrency: int = 1) -> None:
         self._transport = transport
         self._me: Account | None = None
+        self.concurrency = concurrency
+        """How many requests the reading layer may have in flight at once."""
 
     @classmethod
     def connect(
@@ -74,8 +92,13 @@ class SpotifyAdapter:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
+        pacer: Pacer | None = None,
     ) -> SpotifyAdapter:
-        """An adapter for the account behind ``tokens``, per the ``[network]`` settings."""
+        """An adapter for the account behind ``tokens``, per the ``[network]`` settings.
+
+        ``pacer`` keeps the requests under the rate limit; give both accounts of a run the same
+        one (the limit is the app's). Without it the adapter gets one of its own."""
+        network = settings.network
         policy = RetryPolicy(
             max_retry_after=settings.network.max_retry_after,
             max_attempts=settings.network.max_attempts,
@@ -83,8 +106,15 @@ class SpotifyAdapter:
             clock=clock,
             rng=rng or random.Random(),
         )
-        transport = Transport(settings.api_base, tokens, policy, settings.network.request_timeout)
-        return cls(transport)
+        session = requests.Session()
+        connections = HTTPAdapter(pool_maxsize=max(10, network.concurrency))
+        session.mount("http://", connections)
+        session.mount("https://", connections)
+        transport = Transport(
+            settings.api_base, tokens, policy, network.request_timeout, session=session,
+            pacer=pacer if pacer is not None else pacer_for(settings, sleep),
+        )
+        return cls(transport, network.concurrency)
 
     @property
     def account(self) -> str:
@@ -92,9 +122,14 @@ class SpotifyAdapter:
         return self._transport.tokens.account
 
     @property
+    def pacer(self) -> Pacer | None:
+        """What keeps this adapter's requests under the rate limit (None: nothing)."""
+        return self._transport.pacer
+
+    @property
     def calls(self) -> Counter[tuple[str, str]]:
-        """Requests sent so far per ``(method, template)``, retries included."""
-        return self._transport.calls
+        """Requests sent so far per ``(method, template)``, retries included (a copy)."""
+        return self._transport.counts()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -139,9 +174,14 @@ class SpotifyAdapter:
     def playlist_entry_pages(self, playlist_id: str) -> Iterator[Page[PlaylistEntry]]:
         """The entries of a playlist the user owns or collaborates on, in order."""
         path = ep.PLAYLIST_ITEMS.path(playlist_id=playlist_id)
-        params = {"additional_types": "track,episode"}
-        for page in self._pages(ep.PLAYLIST_ITEMS, path, params):
+        for page in self._pages(ep.PLAYLIST_ITEMS, path, ENTRY_PARAMS):
             yield Page(tuple(parse.entry_of(item) for item in page["items"]), page.get("total"))
+
+    def playlist_entry_page(self, playlist_id: str, offset: int) -> Page[PlaylistEntry]:
+        """The page of a playlist's entries that starts at ``offset`` (one call)."""
+        path = ep.PLAYLIST_ITEMS.path(playlist_id=playlist_id)
+        page = self._page_at(ep.PLAYLIST_ITEMS, path, offset, ENTRY_PARAMS)
+        return Page(tuple(parse.entry_of(item) for item in page["items"]), page.get("total"))
 
     def playlist_entries(self, playlist_id: str) -> Iterator[PlaylistEntry]:
         for page in self.playlist_entry_pages(playlist_id):
@@ -166,6 +206,16 @@ class SpotifyAdapter:
         for page in self._pages(endpoint, endpoint.template):
             items = tuple(parse.saved_item_of(item, key) for item in page["items"] if item.get(key))
             yield Page(items, page.get("total"))
+
+    def saved_page(self, category: Category, offset: int) -> Page[SavedItem]:
+        """The page of a saved collection that starts at ``offset`` (one call). Not for the
+        followed artists, which Spotify pages with a cursor."""
+        if category not in SAVED_ENDPOINTS:
+            raise ValueError(f"{category} is not read by offset")
+        endpoint, key = SAVED_ENDPOINTS[category]
+        page = self._page_at(endpoint, endpoint.template, offset)
+        items = tuple(parse.saved_item_of(item, key) for item in page["items"] if item.get(key))
+        return Page(items, page.get("total"))
 
     def saved(self, category: Category) -> Iterator[SavedItem]:
         for page in self.saved_pages(category):
@@ -203,6 +253,14 @@ class SpotifyAdapter:
             if not page.get("next"):
                 return
             answer = self._transport.request(endpoint, path, url=page["next"])
+
+    def _page_at(
+        self, endpoint: ep.Endpoint, path: str, offset: int, params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        answer = self._transport.request(
+            endpoint, path, params={**(params or {}), "limit": endpoint.limit, "offset": offset}
+        )
+        return self._page_of(answer, endpoint, None)
 
     @staticmethod
     def _page_of(answer: Any, endpoint: ep.Endpoint, unwrap: str | None) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """The one choke point: every request to the Web API goes through ``Transport.request``.
 
-It counts the request, makes sure the access token is fresh, sends it with spotipy over our own
-``requests.Session`` (so no hidden urllib3 retries), and hands failures to the retry policy.
+It waits for a slot under the rate limit (``Pacer``), counts the request, makes sure the access
+token is fresh, sends it with spotipy over our own ``requests.Session`` (so no hidden urllib3
+retries), and hands failures to the retry policy. Several threads may send through one
+transport at once: the count, the pacer and the token source are thread-safe.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from spotipy.exceptions import SpotifyException
 from transfer.errors import SpotifyError
 from transfer.spotify import failures
 from transfer.spotify.endpoints import Endpoint
+from transfer.spotify.pacing import Pacer
 from transfer.spotify.retry import RetryPolicy, Transient
 
 logger = logging.getLogger(__name__)
@@ -62,12 +65,14 @@ class Transport:
         policy: RetryPolicy,
         timeout: float,
         session: requests.Session | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.tokens = tokens
         self.policy = policy
         self.timeout = timeout
         self.session = session or requests.Session()
+        self.pacer = pacer
         self.calls: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._spotify = spotipy.Spotify(
@@ -110,6 +115,8 @@ class Transport:
         arguments = dict(params or {})
         if content_type is not None:
             arguments["content_type"] = content_type
+        if self.pacer is not None:
+            self.pacer.wait()
         self._count(endpoint)
         try:
             return self._spotify._internal_call(endpoint.method, target, payload, arguments)
@@ -144,6 +151,11 @@ class Transport:
     def _count(self, endpoint: Endpoint) -> None:
         with self._lock:
             self.calls[endpoint.key] += 1
+
+    def counts(self) -> Counter[tuple[str, str]]:
+        """A copy of the count so far, safe to read while other threads send."""
+        with self._lock:
+            return Counter(self.calls)
 
     def _checked_url(self, url: str) -> str:
         """A paging URL from the server must point back at the API: the token goes with it."""
