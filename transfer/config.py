@@ -94,8 +94,9 @@ class NetworkOptions(_Table):
     )
     concurrency: int = Field(
         6, ge=1, le=16,
-        description="requests in flight at once where their order does not matter (reading "
-                    "different playlists, collections and pages); 1 sends one at a time",
+        description="requests each account has in flight at once where their order does not "
+                    "matter (reading different playlists, collections and pages); 1 sends one "
+                    "at a time",
     )
     requests_per_30s: int | None = Field(
         None, ge=0,

@@ -62,7 +62,7 @@ def read_library(
     progress = progress or NoProgress()
     exported_at = clock()
     account = adapter.me()
-    with _pool(adapter) as reader:
+    with read_pool(adapter) as reader:
         saved_reads = start_saved(reader, adapter, SAVED_CATEGORIES)
         playlists = read_playlists(adapter, progress, reader)
         saved = finish_saved(saved_reads, progress)
@@ -100,7 +100,7 @@ def read_playlists(adapter: SpotifyAdapter, progress: Progress,
 def read_entries(adapter: SpotifyAdapter, playlists: Sequence[Playlist]) -> list[Playlist]:
     """``playlists`` with their entries read (as ``with_entries`` does), pages of different
     playlists read side by side."""
-    with _pool(adapter) as pool:
+    with read_pool(adapter) as pool:
         reads = _start_entries(pool, adapter, playlists)
         return [_finished(playlist, read) for playlist, read in zip(playlists, reads, strict=True)]
 
@@ -201,7 +201,7 @@ def read_entries_and_saved(
 ) -> tuple[list[Playlist], dict[Category, tuple[SavedItem, ...]]]:
     """``playlists`` with their entries (as ``read_entries``) and the saved ``categories``
     (as ``read_saved_collections``), all read side by side."""
-    with _pool(adapter) as pool:
+    with read_pool(adapter) as pool:
         saved = start_saved(pool, adapter, categories)
         reads = _start_entries(pool, adapter, playlists)
         read = [_finished(playlist, entries) for playlist, entries in zip(playlists, reads,
@@ -212,7 +212,7 @@ def read_entries_and_saved(
 def read_saved_collections(adapter: SpotifyAdapter, categories: Sequence[Category],
                            progress: Progress) -> dict[Category, tuple[SavedItem, ...]]:
     """Saved collections (newest first), read side by side."""
-    with _pool(adapter) as pool:
+    with read_pool(adapter) as pool:
         return finish_saved(start_saved(pool, adapter, categories), progress)
 
 
@@ -222,7 +222,7 @@ def read_saved(adapter: SpotifyAdapter, category: Category, progress: Progress
     return read_saved_collections(adapter, [category], progress)[category]
 
 
-def _pool(adapter: SpotifyAdapter) -> PageReader:
+def read_pool(adapter: SpotifyAdapter) -> PageReader:
     """Threads for the adapter's reads; a playlist whose items are refused does not stop them
     (it is recorded without its items)."""
     return PageReader(adapter.concurrency, tolerated=(Forbidden,))
@@ -234,7 +234,7 @@ def _reading(reader: PageReader | None, adapter: SpotifyAdapter) -> Iterator[Pag
     if reader is not None:
         yield reader
         return
-    with _pool(adapter) as pool:
+    with read_pool(adapter) as pool:
         yield pool
 
 

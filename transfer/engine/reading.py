@@ -20,7 +20,14 @@ from typing import Any, Protocol
 
 from transfer.engine.marks import MARKS_FACT, full_marks, previous_behind
 from transfer.errors import AccountMixup
-from transfer.export import read_entries_and_saved
+from transfer.export import (
+    SavedRead,
+    finish_saved,
+    read_entries,
+    read_entries_and_saved,
+    read_pool,
+    start_saved,
+)
 from transfer.journal import Journal
 from transfer.models import SAVED_CATEGORIES, Account, Category, Library, Playlist, SavedItem
 from transfer.plan import (
@@ -83,8 +90,10 @@ class FullReader:
         links = job.journal.links()
         held = held_items(job.journal)
         behind = previous_behind(job.journal) if job.options.mirror else frozenset()
-        source = read_source(job.source, job.options, links, job.progress, behind)
-        target = read_target(job.target, source, job.options, links, job.progress)
+        with read_pool(job.target) as pool:  # the target's collections while the source is read
+            early = start_saved(pool, job.target, _wanted(job.options))
+            source = read_source(job.source, job.options, links, job.progress, behind)
+            target = read_target(job.target, source, job.options, links, job.progress, early)
         mirror = whole_source_mirror(source, job.options, held) if job.options.mirror else None
 
         def facts(plan: Plan) -> Mapping[str, Any]:
@@ -172,7 +181,10 @@ def read_target(
     options: PlanOptions,
     links: Mapping[str, PlaylistLink],
     progress: Progress,
+    saved_reads: Mapping[Category, SavedRead] | None = None,
 ) -> Library:
+    """The target; ``saved_reads``: its saved collections, when their reading was started
+    earlier (``start_saved``)."""
     account = adapter.me()
     check_accounts(source.account, account)
     by_source = {playlist.id: playlist for playlist in source.playlists}
@@ -184,7 +196,11 @@ def read_target(
         original = by_source.get(link.source_playlist_id) if link is not None else None
         if original is not None and copy_needs_reading(link, original, playlist):
             wanted.append(playlist)
-    read, saved = _read_parts(adapter, wanted, options, progress)
+    if saved_reads is None:
+        read, saved = _read_parts(adapter, wanted, options, progress)
+    else:
+        read = read_entries(adapter, wanted)
+        saved = _every_category(finish_saved(saved_reads, progress))
     return _library(account, _replaced(listed, read), saved)
 
 
@@ -193,9 +209,18 @@ def _read_parts(
 ) -> tuple[list[Playlist], dict[Category, tuple[SavedItem, ...]]]:
     """The entries of ``playlists`` and the saved collections the options want, read side by
     side; collections not wanted are empty."""
-    wanted = [category for category in SAVED_CATEGORIES if options.wants(category)]
-    read, saved = read_entries_and_saved(adapter, playlists, wanted, progress)
-    return read, {category: saved.get(category, ()) for category in SAVED_CATEGORIES}
+    read, saved = read_entries_and_saved(adapter, playlists, _wanted(options), progress)
+    return read, _every_category(saved)
+
+
+def _wanted(options: PlanOptions) -> list[Category]:
+    return [category for category in SAVED_CATEGORIES if options.wants(category)]
+
+
+def _every_category(saved: Mapping[Category, tuple[SavedItem, ...]]
+                    ) -> dict[Category, tuple[SavedItem, ...]]:
+    """Every saved collection; those not read are empty."""
+    return {category: saved.get(category, ()) for category in SAVED_CATEGORIES}
 
 
 def _replaced(listed: list[Playlist], read: list[Playlist]) -> tuple[Playlist, ...]:
