@@ -186,3 +186,15 @@ def test_an_unfinished_undo_stops_a_new_transfer_or_sync(journal: Journal) -> No
     with pytest.raises(TransferError, match=f"Undo run {undo} stopped"):
         engine.apply(prepared)
     assert len(journal.runs()) == 1
+
+
+def test_only_the_latest_runs_keep_their_marks(journal: Journal) -> None:
+    plan = Plan(source=library().account, target=TARGET.account)
+    runs = [journal.begin_run(RunKind.SYNC, plan) for _ in range(4)]
+    for run_id in runs:
+        journal.set_fact(run_id, MARKS_FACT, {"version": 1, "run": run_id})
+        journal.set_fact(run_id, "other", run_id)
+        journal.finish_run(run_id, RunState.DONE)
+    journal.keep_latest_fact(MARKS_FACT, 2)
+    assert [MARKS_FACT in journal.facts(run_id) for run_id in runs] == [False, False, True, True]
+    assert all(journal.facts(run_id)["other"] == run_id for run_id in runs)

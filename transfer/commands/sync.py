@@ -14,6 +14,7 @@ import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,8 @@ log = logging.getLogger(__name__)
                    "this tool added there).")
 @click.option("--force", is_flag=True,
               help="With --mirror: go on even when the source looks emptied or more than "
-                   "[sync] max_removal_share would be removed.")
+                   "[sync] max_removal_share would be removed (with --every: the first sync "
+                   "only).")
 @click.option("--every", metavar="DURATION", default=None,
               help="Keep running: a sync every DURATION (30m, 6h, 1d), for machines without "
                    "cron or systemd. Ctrl-C stops it.")
@@ -63,8 +65,14 @@ def command(env: Environment, mirror: bool, force: bool, every: str | None, full
             sync_once(env, request, quiet)
             return
         log.info("Syncing every %s", every)
-        Every(interval, lambda: sync_once(env, request, quiet),
-              report=lambda line: log.info("%s", line), sleep=env.sleep, clock=utc_now).run()
+        turns = [request, replace(request, force=False, full=False)]
+
+        def turn() -> None:
+            sync_once(env, turns[0], quiet)
+            turns[:] = turns[-1:]  # --force and --full are for the first sync only
+
+        Every(interval, turn, report=lambda line: log.info("%s", line), sleep=env.sleep,
+              clock=utc_now).run()
 
 
 def sync_once(env: Environment, request: SyncRequest, quiet: bool = False) -> None:

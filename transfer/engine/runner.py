@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from transfer.engine.apply import Applier
+from transfer.engine.marks import MARKS_FACT
 from transfer.engine.reading import (
     FullReader,
     LibraryReader,
@@ -39,6 +40,9 @@ from transfer.spotify.retry import utc_now
 log = logging.getLogger(__name__)
 
 LIVE = "live"
+KEPT_MARKS = 5
+"""Runs that keep their marks of the source; only the latest is read, the others are a margin
+for runs that did not end done."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,8 @@ class Engine:
         self.journal.set_fact(run_id, TARGET_PLAYLISTS_FACT, list(prepared.target_playlist_ids))
         for name, value in prepared.facts.items():
             self.journal.set_fact(run_id, name, value)
+        if MARKS_FACT in prepared.facts:
+            self.journal.keep_latest_fact(MARKS_FACT, KEPT_MARKS)
         self.journal.add_calls(run_id, prepared.reads)
         return self._execute(run_id, prepared.plan, resumed=False)
 

@@ -214,6 +214,21 @@ class Journal(TargetMemory):
                 (json.dumps({**facts, name: value}), run_id),
             )
 
+    def keep_latest_fact(self, name: str, keep: int) -> None:
+        """Drop the fact ``name`` from every run but the latest ``keep`` that have it: a fact
+        superseded at each run (a sync's marks) would otherwise grow the journal forever."""
+        pattern = f'%"{name}"%'
+        with self._db.transaction() as connection:
+            rows = connection.execute(
+                "SELECT id, facts FROM runs WHERE facts LIKE ? ORDER BY id DESC LIMIT -1 OFFSET ?",
+                (pattern, keep),
+            ).fetchall()
+            for run_id, text in rows:
+                facts = json.loads(text)
+                if facts.pop(name, None) is not None:
+                    connection.execute("UPDATE runs SET facts = ? WHERE id = ?",
+                                       (json.dumps(facts), run_id))
+
     def facts(self, run_id: int) -> dict[str, Any]:
         with self._db.reading() as connection:
             return _facts(connection, run_id)
