@@ -108,12 +108,18 @@ class RateLimited(TransferError):
 
 class OutcomeUnknown(TransferError):
     """A write that is not safe to repeat was sent and its answer was lost (5xx after send,
-    dropped connection, timeout). The caller must check the target before sending it again."""
+    dropped connection, timeout). The caller must check the target before sending it again.
 
-    def __init__(self, message: str, method: str, path: str) -> None:
+    ``in_flight``: no answer of any kind came back (a timeout, a connection lost after
+    sending), so Spotify may still be executing the request; the adapter has waited a while
+    before raising this, so that a check of the target sees a request that lands late.
+    """
+
+    def __init__(self, message: str, method: str, path: str, in_flight: bool = False) -> None:
         super().__init__(message)
         self.method = method
         self.path = path
+        self.in_flight = in_flight
 
 
 class JournalError(TransferError):

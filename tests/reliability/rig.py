@@ -10,6 +10,7 @@ a bounded number of times, and returns what each attempt ended with.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,8 @@ class Rig:
     settings: Settings
     before: SandboxSeed
     clock: ManualClock | None = None
+    real_waits: bool = False
+    """Really sleep the adapters' waits (for faults that play out in real time)."""
     waits: list[float] = field(default_factory=list)
     stops: list[str] = field(default_factory=list)
     """How each attempt that did not finish ended (the error's class name)."""
@@ -48,6 +51,8 @@ class Rig:
         self.waits.append(seconds)
         if self.clock is not None:
             self.clock.advance(seconds)
+        elif self.real_waits:
+            time.sleep(seconds)
 
     def now(self) -> datetime:
         return self.clock.now() if self.clock is not None else utc_now()
@@ -94,14 +99,14 @@ class Rig:
 
 
 def make_rig(server: SandboxServer, home: Path, clock: ManualClock | None = None,
-             **network: float) -> Rig:
+             real_waits: bool = False, **network: float) -> Rig:
     """Log both accounts in on ``server`` under ``home``; ``network`` overrides settings."""
     settings = Settings(api_url=server.api_url, accounts_url=server.accounts_url,
                         client_id=server.client_id, home=home,
                         network=NetworkOptions.model_validate(network))
     log_in_headless(settings, server)
     server.request_log.reset()
-    return Rig(server, settings, server.state.dump(), clock)
+    return Rig(server, settings, server.state.dump(), clock, real_waits)
 
 
 def fault_names(server: SandboxServer) -> dict[str, int]:

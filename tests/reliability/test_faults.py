@@ -93,12 +93,26 @@ def test_lost_answers_on_every_write_endpoint(tmp_path: Path, rng_seed: int) -> 
     assert met.get("after_apply_502", 0) + met.get("dropped", 0) >= 3, met
 
 
+@pytest.mark.parametrize("slow", ["POST /me/playlists", "POST /playlists/{playlist_id}/items"])
+def test_a_write_slower_than_the_timeout_is_checked_after_it_landed(tmp_path: Path, slow: str
+                                                                    ) -> None:
+    """Every such write outlives the client's timeout and lands 0.1 s later: looking for it
+    at once would miss it, send it again, and end with it twice."""
+    faults = Faults(latency=0.4, only=[slow])
+    with SandboxServer(tiny_seed(), port=0, faults=faults) as server:
+        rig = make_rig(server, tmp_path / "home", real_waits=True, request_timeout=0.3)
+        report = rig.run_until_done()
+        rig.assert_exact(tmp_path / "checker")
+    assert report.state is RunState.DONE
+    assert 0.3 in rig.waits
+
+
 def test_answers_slower_than_the_request_timeout(tmp_path: Path) -> None:
     """About a third of the requests that matter answer after the client gave up: reads are
     tried again, writes (applied by the sandbox all the same) are settled from the target."""
     faults = Faults(latency_jitter=0.3, only=[*WRITES, "GET /me/tracks", "GET /me/playlists"])
     with SandboxServer(tiny_seed(), port=0, faults=faults, rng_seed=5) as server:
-        rig = make_rig(server, tmp_path / "home", request_timeout=0.2)
+        rig = make_rig(server, tmp_path / "home", real_waits=True, request_timeout=0.2)
         report = rig.run_until_done()
         timed_out = [entry for entry in server.request_log.entries
                      if entry.path_template in {"/me/playlists", "/playlists/{playlist_id}/items"}

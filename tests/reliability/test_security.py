@@ -147,6 +147,7 @@ def full_run(served: Served, authorize: Callable[[str, str], int]) -> list[Finis
         assert authorize(url, user) == 200
         outputs.append(finish(process, 60))
     tool = served.tool
+    tool.settings["NETWORK__REQUEST_TIMEOUT"] = "2"  # a lost answer waits this long to land
     served.server.set_faults(Faults(error_rate=0.1, fail_after_apply_rate=0.2,
                                     drop_after_apply_rate=0.2), rng_seed=4)
     served.log.on(on_request("POST", "/me/playlists"), served.server.expire_access_tokens)

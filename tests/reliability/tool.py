@@ -49,6 +49,28 @@ def on_request(method: str, template: str) -> Condition:
     return lambda entry, count: (entry.method, entry.path_template) == (method, template)
 
 
+class AtProgress:
+    """Where a clean run would be after ``mark`` API requests, ``reads`` of which come before
+    its first write: within those reads, at the process's own ``mark``-th request (a process
+    started again reads from the start again); beyond them, once the job has sent
+    ``mark - reads`` writes since it began (a write done is not sent again). Kills placed so
+    are spread over the job's progress as a person's would be over its duration.
+
+    One instance per process: it takes the first request it sees as that process's first.
+    """
+
+    def __init__(self, log: RequestLog, mark: int, reads: int, writes_before: int) -> None:
+        self.log, self.mark, self.reads, self.writes_before = log, mark, reads, writes_before
+        self._first: int | None = None
+
+    def __call__(self, entry: LoggedRequest, count: int) -> bool:
+        if self._first is None:
+            self._first = count
+        if self.mark <= self.reads:
+            return count - self._first + 1 >= self.mark
+        return self.log.writes() - self.writes_before >= self.mark - self.reads
+
+
 class KillSwitchLog(RequestLog):
     """A request log that acts right after a request is handled, before its answer is sent:
     kills a process (``arm``) or does anything else (``on``), once."""

@@ -153,6 +153,27 @@ def test_a_lost_answer_on_playlist_add_is_unknown(failure: type[Exception]) -> N
     assert len(test.session.sent) == 1
 
 
+@pytest.mark.parametrize("failure", [dropped, lambda: requests.ReadTimeout("read timed out")])
+def test_a_write_with_no_answer_at_all_is_given_a_timeout_to_land_before_it_is_checked(
+    failure: type[Exception],
+) -> None:
+    """It may still be executing: a check made at once would miss it and send it again."""
+    test = rig(scripted(failure()))
+    with pytest.raises(OutcomeUnknown) as caught:
+        test.adapter.create_playlist("New")
+    assert caught.value.in_flight
+    assert test.sleeps == [5], "one request timeout of the transport"
+
+
+def test_a_write_answered_5xx_is_checked_at_once() -> None:
+    """Spotify answered: it is done with the request, whatever it did."""
+    test = rig(scripted(server_error(502)))
+    with pytest.raises(OutcomeUnknown) as caught:
+        test.adapter.add_items("p1", ["spotify:track:a"])
+    assert not caught.value.in_flight
+    assert test.sleeps == []
+
+
 @pytest.mark.parametrize("failure", [refused, lambda: requests.ConnectTimeout("connect")])
 def test_a_connection_never_made_is_retried_even_for_playlist_add(failure: type[Exception]
                                                                  ) -> None:

@@ -65,7 +65,8 @@ def from_connection(error: requests.RequestException, endpoint: Endpoint, path: 
     description = f"{type(error).__name__} on {endpoint}"
     if never_sent(error) or endpoint.idempotent:
         return Transient(description)
-    return _unknown(endpoint, path, "the connection failed before an answer came")
+    return _unknown(endpoint, path, "the connection failed before an answer came",
+                    in_flight=True)
 
 
 def never_sent(error: requests.RequestException) -> bool:
@@ -80,11 +81,13 @@ def never_sent(error: requests.RequestException) -> bool:
     return isinstance(cause, urllib3.exceptions.NewConnectionError | ConnectionRefusedError)
 
 
-def _unknown(endpoint: Endpoint, path: str, what: str) -> OutcomeUnknown:
+def _unknown(endpoint: Endpoint, path: str, what: str, in_flight: bool = False
+             ) -> OutcomeUnknown:
     return OutcomeUnknown(
         f"{endpoint.method} {path}: {what}; it may or may not have been applied.",
         method=endpoint.method,
         path=path,
+        in_flight=in_flight,
     )
 
 

@@ -18,7 +18,7 @@ import requests
 import spotipy
 from spotipy.exceptions import SpotifyException
 
-from transfer.errors import SpotifyError
+from transfer.errors import OutcomeUnknown, SpotifyError
 from transfer.spotify import failures
 from transfer.spotify.endpoints import Endpoint
 from transfer.spotify.pacing import Pacer
@@ -123,7 +123,18 @@ class Transport:
         except SpotifyException as error:
             raise self._status_failure(error, endpoint, path) from None
         except requests.RequestException as error:
-            raise failures.from_connection(error, endpoint, path) from None
+            failure = failures.from_connection(error, endpoint, path)
+            if isinstance(failure, OutcomeUnknown) and failure.in_flight:
+                self._let_it_land(endpoint)
+            raise failure from None
+
+    def _let_it_land(self, endpoint: Endpoint) -> None:
+        """A write that got no answer may still be executing at Spotify, and land after the
+        caller has looked for it and sent it again (twice in the end). Give it one more
+        request timeout before the caller looks."""
+        logger.info("No answer to %s within %g s; waiting as long again before it is "
+                    "checked", endpoint, self.timeout)
+        self.policy.sleep(self.timeout)
 
     def _status_failure(self, error: SpotifyException, endpoint: Endpoint, path: str) -> Exception:
         logger.debug("%s %s answered %s", endpoint.method, path, error.http_status)
