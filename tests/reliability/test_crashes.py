@@ -93,6 +93,32 @@ def test_a_spent_quota_exits_75_at_once_and_the_run_after_it_comes_back_finishes
     rigged.assert_exact()
 
 
+def test_a_quota_spent_while_reading_exits_75_and_the_next_run_plans_anew(
+    rigged: Served,
+) -> None:
+    rigged.server.set_faults(Faults(quota=5, quota_retry_after=1))
+    paused = rigged.tool.invoke(list(TRANSFER[2:]))
+    assert paused.returncode == ExitStatus.PAUSED, paused.stderr
+    assert "Resume after" in paused.stderr
+    assert rigged.log.writes() == 0
+    rigged.server.set_faults(Faults())
+    rigged.server.reset_quota()
+    done = rigged.tool.invoke(list(TRANSFER[2:]))
+    assert done.returncode == 0, done.stderr
+    rigged.assert_exact()
+
+
+def test_a_retry_after_beyond_the_maximum_exits_75_at_once(rigged: Served) -> None:
+    rigged.server.set_faults(Faults(rate_limit=20, rate_window=3600))
+    rigged.tool.settings["NETWORK__MAX_RETRY_AFTER"] = "60"
+    started = time.monotonic()
+    paused = rigged.tool.invoke(list(TRANSFER[2:]))
+    assert paused.returncode == ExitStatus.PAUSED, paused.stderr
+    assert time.monotonic() - started < 10, "it pauses, it does not sleep an hour"
+    assert "longer than the configured maximum" in paused.stderr, paused.stderr
+    assert "Resume after" in paused.stderr
+
+
 SMALL_SYNC_CALLS = 32
 """API calls of a sync of ``small_seed()`` after ``change_source``."""
 

@@ -27,13 +27,8 @@ from transfer.sandbox.server import SandboxServer
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 KILLED = -signal.SIGKILL
-
-
 TRANSFER = ("-m", "transfer", "transfer", "--yes")
-
-
 SYNC = ("-m", "transfer", "sync")
-
 
 Condition = Callable[[LoggedRequest, int], bool]
 """When to kill: given an API request just handled and the API requests counted so far."""
