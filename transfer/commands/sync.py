@@ -71,8 +71,11 @@ def command(env: Environment, mirror: bool, force: bool, every: str | None, full
             sync_once(env, turns[0], quiet)
             turns[:] = turns[-1:]  # --force and --full are for the first sync only
 
-        Every(interval, turn, report=lambda line: log.info("%s", line), sleep=env.sleep,
-              clock=utc_now).run()
+        def report(line: str) -> None:
+            log.info("%s", line)
+            click.echo(line, file=env.stdout)
+
+        Every(interval, turn, report=report, sleep=env.sleep, clock=utc_now).run()
 
 
 def sync_once(env: Environment, request: SyncRequest, quiet: bool = False) -> None:
