@@ -24,7 +24,6 @@ from functools import cached_property
 from typing import Any
 
 from transfer.engine.changes import (
-    READERS,
     CollectionRead,
     ListRead,
     read_collection,
@@ -112,7 +111,7 @@ class _Changes:
     def _source(self) -> tuple[dict[Category, CollectionRead], ListRead | None]:
         """The saved collections and the playlist list, read side by side."""
         wanted = [category for category in SAVED_CATEGORIES if self.options.wants(category)]
-        with ThreadPoolExecutor(max_workers=READERS) as pool:
+        with ThreadPoolExecutor(max_workers=len(wanted) + 1) as pool:
             reads = {
                 category: pool.submit(read_collection, self.source, category,
                                       self.marks.saved.get(category), self.options.mirror,
