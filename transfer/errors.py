@@ -122,6 +122,11 @@ class OutcomeUnknown(TransferError):
         self.in_flight = in_flight
 
 
+class StalePlan(TransferError):
+    """Another run changed the target after this plan was read: applying the plan could do
+    again what that run did. Nothing was sent; plan again."""
+
+
 class JournalError(TransferError):
     """The journal database is corrupt, of a newer schema, or cannot be written."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.plan_support import library, owned, saved, tracks
-from transfer.errors import JournalError
+from transfer.errors import JournalError, StalePlan
 from transfer.journal import Journal, JournalBusy, Outcome, RunKind, RunState, journal_path
 from transfer.journal import database as database_module
 from transfer.journal import schema as schema_module
@@ -123,6 +123,22 @@ def test_two_handles_read_together_but_only_one_runs(path: Path) -> None:
         first.finish_run(run_id, RunState.DONE)
         assert not second.in_progress_elsewhere()
         second.finish_run(second.begin_run(RunKind.SYNC, diff(SOURCE, TARGET)), RunState.DONE)
+
+
+def test_a_plan_read_before_another_run_began_is_refused_and_frees_the_lock(path: Path
+                                                                           ) -> None:
+    """Two processes: the second read the accounts (or waited for its confirmation) while the
+    first ran; its plan may redo what the first did."""
+    with Journal.open(path) as first, Journal.open(path) as second:
+        planned_after = second.latest_run_id()
+        assert planned_after == 0
+        first.finish_run(first.begin_run(RunKind.TRANSFER, diff(SOURCE, TARGET)), RunState.DONE)
+        with pytest.raises(StalePlan, match="Run 1 began after this plan was read"):
+            second.begin_run(RunKind.TRANSFER, diff(SOURCE, TARGET), planned_after=planned_after)
+        assert len(second.runs()) == 1 and not second.in_progress_elsewhere()
+        assert not first.in_progress_elsewhere(), "the refused handle let go of the lock"
+        run_id = second.begin_run(RunKind.TRANSFER, diff(SOURCE, TARGET), planned_after=1)
+        assert second.latest_run_id() == run_id == 2
 
 
 _HOLDER = """

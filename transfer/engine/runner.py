@@ -30,7 +30,15 @@ from transfer.engine.reading import (
 from transfer.engine.reconcile import TARGET_PLAYLISTS_FACT
 from transfer.errors import JournalError, RateLimited, TransferError
 from transfer.export import load_snapshot
-from transfer.journal import ActionRecord, Journal, Outcome, RunKind, RunRecord, RunState
+from transfer.journal import (
+    ActionRecord,
+    Journal,
+    JournalBusy,
+    Outcome,
+    RunKind,
+    RunRecord,
+    RunState,
+)
 from transfer.journal.counts import action_units
 from transfer.plan import Plan, PlanOptions, PlaylistChange, SkipReason, diff
 from transfer.progress import NoProgress, Progress
@@ -55,6 +63,8 @@ class PreparedPlan:
     target_playlist_ids: tuple[str, ...] = ()
     facts: Mapping[str, Any] = field(default_factory=dict)
     """What the run keeps once begun (e.g. the marks the next sync reads from)."""
+    planned_after: int | None = None
+    """The journal's latest run when reading began: a run begun since makes the plan stale."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +141,7 @@ class Engine:
     def prepare(self) -> PreparedPlan:
         """Read both accounts and compute the plan. Makes no write request."""
         meter = CallMeter([self.source, self.target])
+        planned_after = self.journal.latest_run_id()
         reader = self._reader()
         job = ReadJob(self.source, self.target, self.options, self.journal, self.progress)
         libraries = reader.read(job)
@@ -138,7 +149,7 @@ class Engine:
                     libraries.mirror)
         origin = LIVE if self.snapshot is None else str(self.snapshot)
         return PreparedPlan(plan, origin, meter.delta(), libraries.target_playlist_ids,
-                            dict(libraries.facts(plan)))
+                            dict(libraries.facts(plan)), planned_after)
 
     def _reader(self) -> LibraryReader:
         if self.snapshot is not None:
@@ -151,9 +162,15 @@ class Engine:
 
     def apply(self, prepared: PreparedPlan) -> RunReport:
         """Journal ``prepared.plan`` as a new run and execute it. Refused while an earlier run
-        stopped early: its lost answers must be settled first (``resume``); and while an undo
-        is half done (the target is then half taken back)."""
+        stopped early: its lost answers must be settled first (``resume``); while an undo is
+        half done (the target is then half taken back); and when another run began after the
+        plan was read (``StalePlan``: the target may have changed under it)."""
         stopped = self.unfinished()
+        if stopped is not None and self.journal.in_progress_elsewhere():
+            raise JournalBusy(
+                f"Run {stopped.id} is going on in another spotify-transfer process.",
+                "Wait for it to finish; two runs between the same accounts never overlap.",
+            )
         if stopped is not None:
             raise TransferError(
                 f"Run {stopped.id} stopped before it was done ({stopped.state.value}).",
@@ -165,7 +182,8 @@ class Engine:
                 f"Undo run {undoing.id} stopped before it was done ({undoing.state.value}).",
                 advice="Finish it first: run `spotify-transfer undo` again.",
             )
-        run_id = self.journal.begin_run(self.kind, prepared.plan, prepared.origin)
+        run_id = self.journal.begin_run(self.kind, prepared.plan, prepared.origin,
+                                        planned_after=prepared.planned_after)
         self.journal.set_fact(run_id, TARGET_PLAYLISTS_FACT, list(prepared.target_playlist_ids))
         for name, value in prepared.facts.items():
             self.journal.set_fact(run_id, name, value)

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from transfer.errors import JournalError
+from transfer.errors import JournalError, StalePlan
 from transfer.journal.counts import run_counts
 from transfer.journal.database import MEMORY, UNWRITABLE_ADVICE, Database, JournalBusy
 from transfer.journal.effects import apply_done
@@ -112,24 +112,47 @@ class Journal(TargetMemory):
 
     # --- runs ----------------------------------------------------------------------------
 
-    def begin_run(self, kind: RunKind, plan: Plan, origin: str = "live") -> int:
-        """Record a new run and its plan (every action pending, skips skipped); take the lock."""
+    def begin_run(
+        self, kind: RunKind, plan: Plan, origin: str = "live", planned_after: int | None = None
+    ) -> int:
+        """Record a new run and its plan (every action pending, skips skipped); take the lock.
+
+        ``planned_after`` is the latest run when the plan's reading began (``latest_run_id``):
+        a run begun since may have changed the target under the plan (another process, while
+        this one read or waited for a confirmation), so the plan is refused (``StalePlan``)."""
         self._take_lock()
         now = self._now()
         outline = plan.model_dump_json(exclude={"actions"})
-        with self._db.transaction() as connection:
-            cursor = connection.execute(
-                """INSERT INTO runs (kind, state, started_at, source_id, target_id, origin, plan)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (kind.value, RunState.RUNNING.value, now, plan.source.id, plan.target.id, origin,
-                 outline),
-            )
-            run_id = int(cursor.lastrowid or 0)
-            connection.executemany(
-                """INSERT INTO actions (run_id, seq, key, type, payload, outcome, reason,
-                                        updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (_action_row(run_id, seq, action, now) for seq, action in enumerate(plan.actions)),
-            )
+        try:
+            with self._db.transaction() as connection:
+                if planned_after is not None:
+                    _refuse_if_stale(connection, planned_after)
+                run_id = self._insert_run(connection, kind, plan, origin, outline, now)
+        except StalePlan:
+            if not self._holding:
+                self.release()
+            raise
+        return run_id
+
+    def latest_run_id(self) -> int:
+        """The id of the latest run begun in this journal; 0 when there is none."""
+        with self._db.reading() as connection:
+            return _latest_run_id(connection)
+
+    def _insert_run(self, connection: Any, kind: RunKind, plan: Plan, origin: str,
+                    outline: str, now: str) -> int:
+        cursor = connection.execute(
+            """INSERT INTO runs (kind, state, started_at, source_id, target_id, origin, plan)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (kind.value, RunState.RUNNING.value, now, plan.source.id, plan.target.id, origin,
+             outline),
+        )
+        run_id = int(cursor.lastrowid or 0)
+        connection.executemany(
+            """INSERT INTO actions (run_id, seq, key, type, payload, outcome, reason,
+                                    updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (_action_row(run_id, seq, action, now) for seq, action in enumerate(plan.actions)),
+        )
         return run_id
 
     def resume_run(self, run_id: int) -> None:
@@ -440,6 +463,20 @@ class Journal(TargetMemory):
             return self.counts(run_id)
         counts: dict[str, dict[str, int]] = json.loads(stored)
         return counts
+
+
+def _latest_run_id(connection: Any) -> int:
+    return int(connection.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()[0])
+
+
+def _refuse_if_stale(connection: Any, planned_after: int) -> None:
+    latest = _latest_run_id(connection)
+    if latest != planned_after:
+        raise StalePlan(
+            f"Run {latest} began after this plan was read, and may have changed the target: "
+            "applying the plan could do again what that run did. Nothing was sent.",
+            advice="Run the same command again: it plans anew from what the target holds now.",
+        )
 
 
 def _facts(connection: Any, run_id: int) -> dict[str, Any]:
