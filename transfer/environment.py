@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from transfer.config import Settings
     from transfer.progress import TqdmProgress
     from transfer.spotify import SpotifyAdapter
-    from transfer.spotify.pacing import Pacer
+    from transfer.spotify.pacing import Pacing
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Environment:
     _settings: Settings | None = field(default=None, repr=False)
     _tokens: dict[str, AccountTokens] = field(default_factory=dict, repr=False)
     _adapters: dict[str, SpotifyAdapter] = field(default_factory=dict, repr=False)
-    _pacer: Pacer | None = field(default=None, repr=False)
+    _pacer: Pacing | None = field(default=None, repr=False)
 
     @property
     def interactive(self) -> bool:

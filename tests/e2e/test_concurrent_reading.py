@@ -18,7 +18,7 @@ from transfer.models import Library
 from transfer.sandbox.faults import Faults
 from transfer.sandbox.server import SandboxServer
 from transfer.spotify import SpotifyAdapter
-from transfer.spotify.pacing import Pacer
+from transfer.spotify.pacing import Pacer, Pacing
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +54,7 @@ def test_keeping_under_the_rate_limit_no_request_is_refused(
     settings = with_concurrency(point_at(fresh_sandbox), 6)
     fresh_sandbox.set_faults(Faults(rate_limit=40, rate_window=0.5))
     fresh_sandbox.request_log.reset()
-    pacer = Pacer(40, window=0.5, margin=0.1)
+    pacer = Pacing(Pacer(40, window=0.5, margin=0.3))
     adapter = SpotifyAdapter.connect(
         settings, AccountTokens("source", settings, TokenStore(settings.home)), pacer=pacer)
     read_library(adapter)
@@ -69,7 +69,7 @@ def test_both_accounts_of_a_command_share_one_pacer(sandbox_env: Settings,
     env = Environment()
     source, target = env.adapter("source"), env.adapter("target")
     assert source.pacer is not None and source.pacer is target.pacer
-    assert source.pacer.limit == 123
+    assert source.pacer.requests.limit == 123
     assert source.concurrency == target.concurrency == sandbox_env.network.concurrency
 
 

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from transfer.config import NetworkOptions, Settings
-from transfer.spotify.pacing import MARGIN, Pacer, pacer_for
+from transfer.spotify.pacing import MARGIN, Pacer, Pacing, pacer_for
 
 
 class FakeTime:
@@ -94,8 +94,19 @@ def test_spotify_is_paced_by_default_and_any_other_address_when_asked(
 ) -> None:
     settings = Settings(api_url=api_url,
                         network=NetworkOptions(requests_per_30s=configured))
-    pacer = pacer_for(settings)
-    assert (pacer.limit if pacer is not None else None) == limit
+    pacing = pacer_for(settings)
+    assert (pacing.requests.limit if pacing is not None else None) == limit
+    if pacing is not None:
+        assert pacing.uploads is not None and pacing.uploads.limit == min(20, configured or 300)
+
+
+def test_a_cover_upload_waits_for_a_slot_among_uploads_and_among_all_requests() -> None:
+    time = FakeTime()
+    pacing = Pacing(Pacer(10, window=10, margin=0, clock=time.clock, sleep=time.sleep),
+                    Pacer(2, window=10, margin=0, clock=time.clock, sleep=time.sleep))
+    assert [pacing.wait(upload=True) for _ in range(2)] == [0, 0]
+    assert pacing.wait() == 0, "other requests are not held up by uploads"
+    assert pacing.wait(upload=True) == 10
 
 
 def test_a_pacer_lets_at_least_one_request_through() -> None:

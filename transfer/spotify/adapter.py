@@ -36,7 +36,7 @@ from transfer.models import Account, Category, Cover, Playlist, PlaylistEntry, S
 from transfer.spotify import endpoints as ep
 from transfer.spotify import parse
 from transfer.spotify.errors import CoverTooLarge
-from transfer.spotify.pacing import Pacer, pacer_for
+from transfer.spotify.pacing import Pacing, pacer_for
 from transfer.spotify.retry import RetryPolicy, utc_now
 from transfer.spotify.transport import TokenSource, Transport
 
@@ -92,7 +92,7 @@ class SpotifyAdapter:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
-        pacer: Pacer | None = None,
+        pacer: Pacing | None = None,
     ) -> SpotifyAdapter:
         """An adapter for the account behind ``tokens``, per the ``[network]`` settings.
 
@@ -122,7 +122,7 @@ class SpotifyAdapter:
         return self._transport.tokens.account
 
     @property
-    def pacer(self) -> Pacer | None:
+    def pacer(self) -> Pacing | None:
         """What keeps this adapter's requests under the rate limit (None: nothing)."""
         return self._transport.pacer
 

@@ -5,6 +5,7 @@ it does not publish; retrying while limited can make the wait grow. Sending seve
 once makes reaching that limit easy, so every request first takes a slot from a ``Pacer``: at
 most ``limit`` requests are sent in any ``window`` seconds (plus a small margin for the time a
 request takes to arrive). One pacer serves both accounts of a run: the limit is the app's.
+Cover uploads have a limit of their own, lower (``Pacing`` keeps both).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ sent."""
 SPOTIFY_REQUESTS_PER_WINDOW = 300
 """The default limit against Spotify's own API: about the 10 a second that client authors found
 to pass without 429s (Spotify publishes no number)."""
+SPOTIFY_UPLOADS_PER_WINDOW = 20
+"""Cover uploads in any window, against Spotify's own API (its own limit; an estimate too)."""
 SPOTIFY_API_HOST = "api.spotify.com"
 
 
@@ -73,6 +76,20 @@ class Pacer:
         return delay
 
 
+class Pacing:
+    """What a run's requests wait for: a slot among all requests, and for a cover upload first
+    a slot among uploads."""
+
+    def __init__(self, requests: Pacer, uploads: Pacer | None = None) -> None:
+        self.requests = requests
+        self.uploads = uploads
+
+    def wait(self, upload: bool = False) -> float:
+        """Wait for the slots of one request; the seconds waited."""
+        waited = self.uploads.wait() if upload and self.uploads is not None else 0.0
+        return waited + self.requests.wait()
+
+
 def requests_per_window(settings: Settings) -> int:
     """``[network] requests_per_30s``, or when it is unset: Spotify's default against its own
     API, no limit (0) against any other address."""
@@ -83,7 +100,11 @@ def requests_per_window(settings: Settings) -> int:
     return SPOTIFY_REQUESTS_PER_WINDOW if spotify else 0
 
 
-def pacer_for(settings: Settings, sleep: Callable[[float], None] = time.sleep) -> Pacer | None:
-    """The pacer the settings ask for; None when there is no limit."""
+def pacer_for(settings: Settings, sleep: Callable[[float], None] = time.sleep
+              ) -> Pacing | None:
+    """The pacing the settings ask for; None when there is no limit."""
     limit = requests_per_window(settings)
-    return Pacer(limit, sleep=sleep) if limit > 0 else None
+    if limit == 0:
+        return None
+    return Pacing(Pacer(limit, sleep=sleep),
+                  Pacer(min(limit, SPOTIFY_UPLOADS_PER_WINDOW), sleep=sleep))

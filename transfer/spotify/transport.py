@@ -20,8 +20,8 @@ from spotipy.exceptions import SpotifyException
 
 from transfer.errors import OutcomeUnknown, SpotifyError
 from transfer.spotify import failures
-from transfer.spotify.endpoints import Endpoint
-from transfer.spotify.pacing import Pacer
+from transfer.spotify.endpoints import UPLOAD_COVER, Endpoint
+from transfer.spotify.pacing import Pacing
 from transfer.spotify.retry import RetryPolicy, Transient
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class Transport:
         policy: RetryPolicy,
         timeout: float,
         session: requests.Session | None = None,
-        pacer: Pacer | None = None,
+        pacer: Pacing | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.tokens = tokens
@@ -116,7 +116,7 @@ class Transport:
         if content_type is not None:
             arguments["content_type"] = content_type
         if self.pacer is not None:
-            self.pacer.wait()
+            self.pacer.wait(upload=endpoint.key == UPLOAD_COVER.key)
         self._count(endpoint)
         try:
             return self._spotify._internal_call(endpoint.method, target, payload, arguments)
