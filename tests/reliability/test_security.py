@@ -1,8 +1,8 @@
 """Secrets stay secret: after a full run of the tool in real processes at ``-vv`` (a browser
-log-in, transfers through faults that force token refreshes and lost answers, a refused run,
-an export), no token the sandbox issued appears in any file of the state folder but the
-token files, in any output, or in the cassettes; token files are 0600 in a 0700 folder; the
-log-in listener binds 127.0.0.1 only and ignores a callback with a wrong ``state``."""
+log-in, transfers through faults that force token refreshes and lost answers, an export, a
+sync with its log file, a refused run), no token the sandbox issued appears in any file of the
+state folder but the token files, in any output, or in the cassettes; token files are 0600 in
+a 0700 folder; the log-in listener binds 127.0.0.1 only and ignores a wrong ``state``."""
 
 from __future__ import annotations
 
@@ -156,6 +156,7 @@ def full_run(served: Served, authorize: Callable[[str, str], int]) -> list[Finis
     outputs.append(tool.run([*TRANSFER[:2], "-vv", *TRANSFER[2:]]))
     snapshot = served.home / "snapshots" / "backup.json"
     outputs.append(tool.run(["-m", "transfer", "-vv", "export", "-o", str(snapshot)]))
+    outputs.append(tool.run(["-m", "transfer", "-vv", "sync"]))
     served.server.revoke(TARGET_USER)
     outputs.append(tool.run([*TRANSFER[:2], "-vv", *TRANSFER[2:]]))
     return outputs
@@ -165,9 +166,9 @@ def test_no_token_appears_outside_the_token_files(login_served: tuple[Served, st
     served, _ = login_served
     outputs = full_run(served, approve)
     codes = [output.returncode for output in outputs]
-    assert codes[:2] == [0, 0] and codes[3:5] == [0, 0], codes
+    assert codes[:2] == [0, 0] and codes[3:6] == [0, 0, 0], codes
     assert codes[2] in (0, 1), "through faults: done, or stopped with lost answers"
-    assert codes[5] == 1, "the revoked log-in was refused"
+    assert codes[6] == 1, "the revoked log-in was refused"
     assert any("DEBUG" in output.stderr for output in outputs), "debug logging was on"
     secrets = issued_secrets(served)
     assert len(secrets) >= 4, "both log-ins, their refreshes"
@@ -206,6 +207,7 @@ def state_files(home: Path) -> dict[str, str]:
     assert any(name.startswith("journals") for name in files)
     assert any(name.startswith("reports") for name in files)
     assert any(name.startswith("snapshots") for name in files)
+    assert any(name.startswith("logs") for name in files)
     return files
 
 
