@@ -1,21 +1,29 @@
 """Transfers through the engine against a sandbox that injects faults: 429 storms with short
 Retry-After, a quota spent mid-run, random 5xx, writes applied whose answer is lost (502 or a
-dropped connection), answers slower than the request timeout. Each ends with the target exactly
-as a clean transfer leaves it (``expectation.assert_target_exact``)."""
+dropped connection), answers slower than the request timeout; and a mirror sync through lost
+answers. Each ends with the target exactly as a clean run leaves it
+(``expectation.assert_target_exact``)."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import small_seed
+from tests.reliability.changes import change_source, expected_after_sync
+from tests.reliability.conftest import Served
+from tests.reliability.expectation import assert_target_exact
 from tests.reliability.rig import fault_names, make_rig
-from transfer.errors import RateLimited
+from tests.reliability.tool import SYNC, TRANSFER
+from transfer.errors import ExitStatus, RateLimited
 from transfer.journal import RunState
 from transfer.sandbox.builtin import builtin_seed
 from transfer.sandbox.clock import ManualClock
 from transfer.sandbox.faults import Faults
+from transfer.sandbox.seed import SandboxSeed
 from transfer.sandbox.server import SandboxServer
 from transfer.sandbox.tiny import tiny_seed
 
@@ -120,3 +128,26 @@ def test_answers_slower_than_the_request_timeout(tmp_path: Path) -> None:
         rig.assert_exact(tmp_path / "checker")
     assert report.state is RunState.DONE
     assert timed_out
+
+
+def test_a_mirror_sync_through_lost_answers_leaves_the_target_in_step(
+    serve: Callable[[SandboxSeed], Served],
+) -> None:
+    """Additions and removals alike, a third of them applied with their answer lost."""
+    served = serve(small_seed())
+    assert served.tool.invoke(list(TRANSFER[2:])).returncode == 0
+    change_source(served.server, served.checker_home.with_name("source-side"),
+                  random.Random(8), mirror=True)
+    expected = expected_after_sync(served.server, served.before)
+    served.server.set_faults(Faults(error_rate=0.1, fail_after_apply_rate=0.15,
+                                    drop_after_apply_rate=0.15,
+                                    only=[*WRITES, "DELETE /playlists/{playlist_id}/items",
+                                          "DELETE /me/library"]), rng_seed=9)
+    served.tool.settings["NETWORK__REQUEST_TIMEOUT"] = "0.3"
+    exits: list[int] = []
+    while not exits or exits[-1] != 0:
+        assert len(exits) < 6, exits
+        exits.append(served.tool.invoke([*SYNC[2:], "--mirror"]).returncode)
+    assert set(exits) <= {0, ExitStatus.ERROR}, exits
+    assert fault_names(served.server).keys() & {"after_apply_502", "dropped"}
+    assert_target_exact(served.server, expected, served.checker_home)
