@@ -36,12 +36,14 @@ class Served:
 
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[[SandboxSeed], Served]]:
-    """``serve(seed)``: a sandbox of this test's own from ``seed`` and the tool for it."""
+    """``serve(seed, **options)``: a sandbox of this test's own from ``seed`` and the tool
+    for it."""
     servers: list[SandboxServer] = []
 
-    def start(seed: SandboxSeed) -> Served:
+    def start(seed: SandboxSeed, **options: object) -> Served:
+        """``options`` go to ``SandboxServer`` (``mode``, ``faults``, ...)."""
         before = seed.model_copy(deep=True)
-        server, log = start_sandbox(seed)
+        server, log = start_sandbox(seed, **options)
         servers.append(server)
         return Served(server, log, Tool(server, tmp_path / "home"), before,
                       tmp_path / "checker")

@@ -116,11 +116,16 @@ def _as_held(view: SeedView, seeded: SeedPlaylist, copy: bool = False) -> Playli
 # -- what the target holds ------------------------------------------------------------------
 
 
-def exported_view(library: Library, had_playlist_ids: set[str]) -> TargetView:
-    """An export of the target reduced like the expectation; playlists of the target not in
-    ``had_playlist_ids`` are taken for copies the transfer made."""
+def exported_view(library: Library, had_playlist_ids: set[str],
+                  collaborating_ids: frozenset[str] = frozenset()) -> TargetView:
+    """An export of the target reduced like the expectation. Playlists of the target not in
+    ``had_playlist_ids`` are taken for copies the transfer made; others' playlists are
+    compared by id, with their items only where the seed has the target collaborate
+    (``collaborating_ids``): an Extended-Quota app is sent the items summary of every
+    playlist, so the export takes any collaborative playlist for one the user works on."""
     return TargetView(
-        playlists=tuple(_exported(playlist, had_playlist_ids) for playlist in library.playlists),
+        playlists=tuple(_exported(playlist, had_playlist_ids, collaborating_ids)
+                        for playlist in library.playlists),
         liked_songs=tuple(item.uri for item in reversed(library.liked_songs)),
         artists=tuple(item.uri for item in library.artists),
         **{kind: tuple(item.uri for item in reversed(getattr(library, kind)))
@@ -128,8 +133,10 @@ def exported_view(library: Library, had_playlist_ids: set[str]) -> TargetView:
     )
 
 
-def _exported(playlist: Playlist, had: set[str]) -> PlaylistView:
-    if playlist.relation == "followed":
+def _exported(playlist: Playlist, had: set[str], collaborating: frozenset[str]
+              ) -> PlaylistView:
+    if playlist.relation == "followed" or (
+            playlist.relation == "collaborator" and playlist.id not in collaborating):
         return PlaylistView("followed", playlist.id)
     cover = playlist.cover.jpeg_base64 if playlist.cover and playlist.cover.custom else None
     return PlaylistView(
@@ -187,7 +194,9 @@ def assert_target_exact(server: SandboxServer, before: SandboxSeed, home: Path,
     had_ids = set(had.playlists) if had else set()
     expected = expected_target(before)
     if through_export:
-        actual = exported_view(read_target(server, home), had_ids)
+        collaborating = frozenset(playlist.id for playlist in before.playlists
+                                  if TARGET_USER in playlist.collaborator_ids)
+        actual = exported_view(read_target(server, home), had_ids, collaborating)
     else:
         actual = state_view(server.state.dump(), had_ids)
     problems = differences(expected, actual)

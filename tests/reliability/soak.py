@@ -27,9 +27,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from tests.reliability.bad_input_seeds import big_playlist_seed
 from tests.reliability.changes import change_source, expected_after_sync
 from tests.reliability.expectation import assert_target_exact
+from tests.reliability.seeds import big_playlist_seed
 from tests.reliability.tool import (
     SYNC,
     TRANSFER,

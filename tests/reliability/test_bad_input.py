@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SOURCE_USER, TARGET_USER
-from tests.reliability.bad_input_seeds import (
+from tests.reliability.conftest import Served
+from tests.reliability.expectation import assert_target_exact
+from tests.reliability.seeds import (
     LIMITED_TARGET_TOKEN,
     LONG_DESCRIPTION,
     NAMES,
@@ -25,8 +27,6 @@ from tests.reliability.bad_input_seeds import (
     seed_snapshot,
     unicode_seed,
 )
-from tests.reliability.conftest import Served
-from tests.reliability.expectation import assert_target_exact
 from tests.reliability.tool import TRANSFER, Finished, on_request, run_killed
 from transfer.errors import ExitStatus
 from transfer.export import write_snapshot

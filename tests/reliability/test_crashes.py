@@ -11,10 +11,11 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import small_seed
+from tests.conftest import SOURCE_USER, TARGET_USER, small_seed
 from tests.reliability.changes import change_source, expected_after_sync
 from tests.reliability.conftest import Served
 from tests.reliability.expectation import assert_target_exact
+from tests.reliability.seeds import seed_with_a_target_library
 from tests.reliability.tool import (
     SYNC,
     TRANSFER,
@@ -155,3 +156,33 @@ def test_a_mirror_sync_killed_right_after_each_removal_leaves_the_target_in_step
     assert [(e.method, e.path_template) for e in rigged.log.triggered] == removals
     assert crashes.last.returncode == 0, crashes.last.stderr
     assert_target_exact(rigged.server, expected, rigged.checker_home)
+
+
+def test_a_transfer_killed_midway_is_finished_by_the_next_sync(rigged: Served) -> None:
+    """A scheduled sync after a transfer that was killed takes that run up first."""
+    crashed = run_killed(rigged.tool, rigged.log, TRANSFER, [at_request(KILL_WITHIN - 5)],
+                         finish_runs=0)
+    assert crashed.last.killed
+    synced = rigged.tool.invoke(list(SYNC[2:]))
+    assert synced.returncode == 0, synced.stderr
+    rigged.assert_exact()
+
+
+def test_dated_likes_on_an_extended_quota_app_into_a_target_with_its_own_library(
+    serve: Callable[..., Served],
+) -> None:
+    """Killed right after the dated save (``timestamped_ids``) reached Spotify, and at
+    random: the likes keep their dates, and what the target had is left as it was."""
+    before = seed_with_a_target_library()
+    served = serve(before.model_copy(deep=True), mode="extended")
+    served.tool.settings["TRANSFER__PRESERVE_LIKED_DATES"] = "true"
+    crashes = run_killed(served.tool, served.log, TRANSFER,
+                         [on_request("PUT", "/me/tracks"), at_request(served.log.api_requests
+                                                                      + 12)])
+    assert crashes.kills == 2 and crashes.last.returncode == 0, crashes.last.stderr
+    served.assert_exact()
+    liked = served.server.state.dump().libraries[TARGET_USER].tracks
+    dates = {ref.id: ref.added_at for ref in before.libraries[SOURCE_USER].tracks}
+    dates.update({ref.id: ref.added_at for ref in before.libraries[TARGET_USER].tracks})
+    assert [(ref.id, ref.added_at) for ref in liked] == [
+        (ref.id, dates[ref.id]) for ref in liked], "every like keeps its date"

@@ -10,39 +10,16 @@ from typing import Any, TypeVar
 
 import pytest
 
-from tests.conftest import TARGET_USER
 from tests.reliability.expectation import TargetView, differences, expected_target
 from tests.reliability.rig import Rig, make_rig
+from tests.reliability.seeds import OWN_ID, seed_with_a_target_library
 from transfer.sandbox.covers import cover_base64
-from transfer.sandbox.seed import (
-    Cover,
-    Playlist,
-    PlaylistEntry,
-    SandboxSeed,
-    SavedRef,
-    UserLibrary,
-)
+from transfer.sandbox.seed import Cover, SandboxSeed
 from transfer.sandbox.server import SandboxServer
 from transfer.sandbox.tiny import tiny_seed
 from transfer.spotify import SpotifyAdapter
 
 T = TypeVar("T")
-OWN_ID = "plTargetOwn"
-
-
-def seed_with_a_target_library() -> SandboxSeed:
-    """The tiny seed; the target already has a liked song, an album, an artist, a followed
-    playlist and a playlist of its own named like one of the source's."""
-    seed = tiny_seed()
-    seed.playlists.append(Playlist(id=OWN_ID, owner_id=TARGET_USER, name="Road trip 🚗",
-                                   entries=[PlaylistEntry(uri="spotify:track:tr11",
-                                                          added_at="2020-01-01T00:00:00Z",
-                                                          added_by=TARGET_USER)]))
-    seed.libraries[TARGET_USER] = UserLibrary(
-        tracks=[SavedRef(id="tr05", added_at="2020-02-02T00:00:00Z")],
-        albums=[SavedRef(id="al2", added_at="2020-02-02T00:00:00Z")],
-        artists=["ar2"], playlists=[OWN_ID, "plMika"])
-    return seed
 
 
 def transferred(seed: SandboxSeed, tmp_path: Path) -> tuple[SandboxServer, Rig]:

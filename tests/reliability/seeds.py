@@ -1,5 +1,6 @@
-"""Seeds for the bad-input tests: names in many scripts with direction marks, very long
-descriptions, a playlist of 10,000 items, an empty library, a log-in without some scopes."""
+"""Seeds of the reliability tests: names in many scripts with direction marks, very long
+descriptions, a playlist of 10,000 items, an empty library, a log-in without some scopes, a
+target that already has a library of its own; and a snapshot built from a seed."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from transfer.sandbox.seed import (
     PlaylistEntry,
     RefreshToken,
     SandboxSeed,
+    SavedRef,
     UserLibrary,
 )
 from transfer.sandbox.tiny import tiny_seed
@@ -31,6 +33,7 @@ NAMES = [
 ]
 LONG_DESCRIPTION = ("Дълго описание — وصف طويل — 🎶 " * 160)[:4000]
 LIMITED_TARGET_TOKEN = "sandbox-refresh-alex-new-without-library-modify"
+OWN_ID = "plTargetOwn"
 
 
 def unicode_seed() -> SandboxSeed:
@@ -123,4 +126,19 @@ def limited_scopes_seed() -> SandboxSeed:
         scopes=[scope for scope in full.scopes if scope not in
                 ("user-library-modify", "user-follow-modify")],
     ))
+    return seed
+
+
+def seed_with_a_target_library() -> SandboxSeed:
+    """The tiny seed; the target already has a liked song, an album, an artist, a followed
+    playlist and a playlist of its own named like one of the source's."""
+    seed = tiny_seed()
+    seed.playlists.append(Playlist(id=OWN_ID, owner_id=TARGET_USER, name="Road trip 🚗",
+                                   entries=[PlaylistEntry(uri="spotify:track:tr11",
+                                                          added_at="2020-01-01T00:00:00Z",
+                                                          added_by=TARGET_USER)]))
+    seed.libraries[TARGET_USER] = UserLibrary(
+        tracks=[SavedRef(id="tr05", added_at="2020-02-02T00:00:00Z")],
+        albums=[SavedRef(id="al2", added_at="2020-02-02T00:00:00Z")],
+        artists=["ar2"], playlists=[OWN_ID, "plMika"])
     return seed
