@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -186,3 +187,20 @@ def test_dated_likes_on_an_extended_quota_app_into_a_target_with_its_own_library
     dates.update({ref.id: ref.added_at for ref in before.libraries[TARGET_USER].tracks})
     assert [(ref.id, ref.added_at) for ref in liked] == [
         (ref.id, dates[ref.id]) for ref in liked], "every like keeps its date"
+
+
+def test_a_transfer_from_a_snapshot_killed_after_the_old_account_is_gone(
+    rigged: Served, tmp_path: Path
+) -> None:
+    """The source account can no longer log in; the same command resumes from the file."""
+    snapshot = tmp_path / "old-account.json"
+    assert rigged.tool.invoke(["export", "-o", str(snapshot)]).returncode == 0
+    rigged.server.revoke(SOURCE_USER)
+    rigged.tool.refresh_tokens.pop("SOURCE_REFRESH_TOKEN")
+    command = [*TRANSFER, "--from-snapshot", str(snapshot)]
+    start = rigged.log.api_requests
+    crashes = run_killed(rigged.tool, rigged.log, command,
+                         [on_request("PUT", "/playlists/{playlist_id}/images"),
+                          at_request(start + 25)])
+    assert crashes.kills == 2 and crashes.last.returncode == 0, crashes.last.stderr
+    rigged.assert_exact()
