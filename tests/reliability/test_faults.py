@@ -17,6 +17,7 @@ from tests.reliability.changes import change_source, expected_after_sync
 from tests.reliability.conftest import Served
 from tests.reliability.expectation import assert_target_exact
 from tests.reliability.rig import fault_names, make_rig
+from tests.reliability.seeds import big_playlist_seed
 from tests.reliability.tool import SYNC, TRANSFER
 from transfer.errors import ExitStatus, RateLimited
 from transfer.journal import RunState
@@ -151,3 +152,19 @@ def test_a_mirror_sync_through_lost_answers_leaves_the_target_in_step(
     assert set(exits) <= {0, ExitStatus.ERROR}, exits
     assert fault_names(served.server).keys() & {"after_apply_502", "dropped"}
     assert_target_exact(served.server, expected, served.checker_home)
+
+
+def test_a_lost_add_to_a_long_copy_is_checked_by_reading_a_few_pages_not_the_copy(
+    tmp_path: Path,
+) -> None:
+    """A copy of 2,000 items: settling an add reads the pages around the batch only."""
+    faults = Faults(drop_after_apply_rate=0.3, only=["POST /playlists/{playlist_id}/items"])
+    with SandboxServer(big_playlist_seed(2000), port=0, faults=faults, rng_seed=2) as server:
+        rig = make_rig(server, tmp_path / "home")
+        rig.run_until_done()
+        lost = fault_names(server).get("dropped", 0)
+        reads = server.request_log.counts()[("GET", "/playlists/{playlist_id}/items")]
+        rig.assert_exact(tmp_path / "checker")
+    source_pages = 2000 // 50
+    assert lost >= 3
+    assert reads <= source_pages + 3 * lost, (reads, lost)

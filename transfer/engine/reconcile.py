@@ -66,20 +66,42 @@ class Reconciler:
         link = self.journal.links().get(action.source_playlist_id)
         if link is None:
             return False
-        present = [entry.uri for entry in self.target.playlist_entries(link.target_playlist_id)]
-        if not batch_landed(present, len(link.target_uris), action):
+        window, length = self._stretch(link.target_playlist_id, action.position,
+                                       len(action.uris))
+        if not batch_landed_at(window, length, len(link.target_uris), action):
             return False
         self.journal.mark_done(self.run_id, action.key)
         return True
 
+    def _stretch(self, playlist_id: str, start: int, count: int
+                 ) -> tuple[list[str | None], int]:
+        """Up to ``count`` URIs of a copy from ``start`` on, and the copy's length: only the
+        pages over that stretch are read (two or three calls, whatever the copy's size)."""
+        uris: list[str | None] = []
+        length = start
+        while len(uris) < count:
+            page = self.target.playlist_entry_page(playlist_id, start + len(uris))
+            uris.extend(entry.uri for entry in page.items)
+            length = page.total if page.total is not None else start + len(uris)
+            if not page.items or start + len(uris) >= length:
+                break
+        return uris[:count], length
+
 
 def batch_landed(present: Sequence[str | None], known_length: int, action: AddPlaylistItems
                  ) -> bool:
-    """Whether a copy holding ``present`` got the batch: its URIs stand at the planned position
-    and the copy grew by the batch (an unavailable entry, None, matches anything)."""
+    """Whether a copy holding ``present`` got the batch (see :func:`batch_landed_at`)."""
     start, end = action.position, action.position + len(action.uris)
-    if len(present) < max(end, known_length + len(action.uris)):
+    return batch_landed_at(present[start:end], len(present), known_length, action)
+
+
+def batch_landed_at(window: Sequence[str | None], length: int, known_length: int,
+                    action: AddPlaylistItems) -> bool:
+    """Whether a copy of ``length`` items holding ``window`` at the batch's planned position got
+    the batch: its URIs stand there and the copy grew by the batch (an unavailable entry, None,
+    matches anything)."""
+    end = action.position + len(action.uris)
+    if length < max(end, known_length + len(action.uris)) or len(window) < len(action.uris):
         return False
-    window = present[start:end]
     return all(have is None or have == want for have, want in zip(window, action.uris,
                                                                   strict=True))
