@@ -88,7 +88,7 @@ def test_random_5xx_and_lost_answers_of_writes_lose_nothing_and_double_nothing(
     assert met.get("dropped", 0) >= 1, met
 
 
-@pytest.mark.parametrize("rng_seed", [1, 2, 3])
+@pytest.mark.parametrize("rng_seed", [1, 2])
 def test_lost_answers_on_every_write_endpoint(tmp_path: Path, rng_seed: int) -> None:
     """A third of the writes of a small library applied with their answer lost."""
     faults = Faults(error_rate=0.1, fail_after_apply_rate=0.15, drop_after_apply_rate=0.15,
