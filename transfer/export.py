@@ -18,9 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -31,7 +29,8 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from transfer.errors import Forbidden, InputError, SpotifyError, TransferError
+from transfer.errors import Forbidden, InputError, SpotifyError
+from transfer.files import write_atomically
 from transfer.models import (
     SAVED_CATEGORIES,
     SCHEMA_VERSION,
@@ -263,22 +262,7 @@ def default_snapshot_path(home: Path, account_id: str, moment: datetime) -> Path
 def write_snapshot(library: Library, path: Path) -> None:
     """Write ``library`` as JSON, atomically: no half-written snapshot is ever left at
     ``path``."""
-    data = library.model_dump_json(indent=2).encode()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                                 suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise TransferError(f"Cannot write the snapshot {path}: {error.strerror}") from None
+    write_atomically(path, library.model_dump_json(indent=2).encode(), "snapshot")
 
 
 def load_snapshot(path: Path) -> Library:

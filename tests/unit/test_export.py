@@ -127,7 +127,7 @@ def test_snapshot_write_failure_leaves_the_old_file(tmp_path: Path,
     def broken_replace(source: object, target: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("transfer.export.os.replace", broken_replace)
+    monkeypatch.setattr("transfer.files.os.replace", broken_replace)
     with pytest.raises(Exception, match="No space left"):
         write_snapshot(sample_library(), path)
     assert path.read_text() == "previous"

@@ -8,12 +8,10 @@ sees half a report. The HTML report goes next to the JSON one, with the same nam
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from transfer.errors import TransferError
+from transfer.files import write_atomically
 from transfer.journal import journal_path
 from transfer.report.document import ReportDocument, render_report_json
 
@@ -38,30 +36,8 @@ def report_path(home: Path, document: ReportDocument) -> Path:
 def write_report(home: Path, document: ReportDocument) -> Path:
     """Write the JSON report under ``home``; its path."""
     path = report_path(home, document)
-    write_atomically(path, render_report_json(document).encode())
+    write_atomically(path, render_report_json(document).encode(), "report")
     return path
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                                 suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise TransferError(
-            f"Cannot write the report {path}: {error.strerror}",
-            advice="Check that SPOTIFY_TRANSFER_HOME points at a folder you can write.",
-        ) from None
 
 
 def report_files(home: Path, source_id: str, target_id: str) -> list[Path]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from transfer.files import write_atomically
 from transfer.report.document import ReportDocument
-from transfer.report.files import write_atomically
 from transfer.report.html_markup import Html, h, join
 from transfer.report.html_sections import (
     already_there,
@@ -68,7 +68,7 @@ def write_html_report(document: ReportDocument, path: Path) -> Path:
     Called with :func:`html_report_path` of the JSON report's path, the page links to it.
     """
     json_name = path.with_suffix(".json").name
-    write_atomically(path, render_html_report(document, json_name).encode("utf-8"))
+    write_atomically(path, render_html_report(document, json_name).encode("utf-8"), "report")
     return path
 
 

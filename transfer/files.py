@@ -1,0 +1,32 @@
+"""Writing the tool's files: whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from transfer.errors import TransferError
+
+
+def write_atomically(path: Path, data: bytes, what: str = "file") -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``: no
+    half-written file is ever left at ``path``. ``what`` names the file in the error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                                 suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise TransferError(
+            f"Cannot write the {what} {path}: {error.strerror}",
+            advice="Check that SPOTIFY_TRANSFER_HOME points at a folder you can write.",
+        ) from None
