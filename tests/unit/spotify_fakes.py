@@ -1,8 +1,8 @@
 """A scripted stand-in for Spotify at the HTTP level, for unit tests of the adapter.
 
 ``FakeSession`` is a ``requests.Session`` whose ``request`` never touches the network: a
-handler function answers each request, and every request is recorded. spotipy and the whole
-adapter run unchanged on top of it.
+handler function answers each request, and every request is recorded. The whole adapter runs
+unchanged on top of it.
 """
 
 from __future__ import annotations

@@ -113,6 +113,7 @@ class SpotifyAdapter:
         transport = Transport(
             settings.api_base, tokens, policy, network.request_timeout, session=session,
             pacer=pacer if pacer is not None else pacer_for(settings, sleep),
+            in_flight=network.concurrency,
         )
         return cls(transport, network.concurrency)
 

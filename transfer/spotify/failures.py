@@ -8,11 +8,14 @@ unless the connection was never made (nothing was sent).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import requests
 import urllib3.exceptions
-from spotipy.exceptions import SpotifyException
 
 from transfer.errors import (
     Forbidden,
@@ -33,8 +36,41 @@ SCOPE_MESSAGE = "insufficient client scope"
 RateLimitedFactory = Callable[[float, bool], RateLimited]
 
 
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """An HTTP error answer as Spotify sent it: the status, the ``error`` object's message and
+    reason when the body is Spotify's JSON error (else the body's text), and the headers."""
+
+    http_status: int
+    message: str | None = None
+    reason: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, response: requests.Response) -> ErrorAnswer:
+        message: str | None
+        reason: str | None = None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, dict):
+            message, reason = _text(error.get("message")), _text(error.get("reason"))
+        elif isinstance(error, str):  # the accounts service's form: {"error": "invalid_grant"}
+            message = _text(body.get("error_description")) if isinstance(body, dict) else None
+            message = message or error
+        else:
+            message = response.text.strip()[:500] or None
+        return cls(response.status_code, message, reason, dict(response.headers))
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def from_status(
-    error: SpotifyException,
+    error: ErrorAnswer,
     endpoint: Endpoint,
     path: str,
     account: str,
@@ -56,7 +92,7 @@ def from_status(
     if status >= 500:
         if endpoint.idempotent:
             return Transient(f"{status} from {endpoint}", status)
-        return _unknown(endpoint, path, f"Spotify answered {status}")
+        return unknown(endpoint, path, f"Spotify answered {status}")
     return _client_error(status, message, error.reason, endpoint, account)
 
 
@@ -65,7 +101,7 @@ def from_connection(error: requests.RequestException, endpoint: Endpoint, path: 
     description = f"{type(error).__name__} on {endpoint}"
     if never_sent(error) or endpoint.idempotent:
         return Transient(description)
-    return _unknown(endpoint, path, "the connection failed before an answer came",
+    return unknown(endpoint, path, "the connection failed before an answer came",
                     in_flight=True)
 
 
@@ -81,7 +117,7 @@ def never_sent(error: requests.RequestException) -> bool:
     return isinstance(cause, urllib3.exceptions.NewConnectionError | ConnectionRefusedError)
 
 
-def _unknown(endpoint: Endpoint, path: str, what: str, in_flight: bool = False
+def unknown(endpoint: Endpoint, path: str, what: str, in_flight: bool = False
              ) -> OutcomeUnknown:
     return OutcomeUnknown(
         f"{endpoint.method} {path}: {what}; it may or may not have been applied.",
@@ -115,16 +151,25 @@ def _client_error(
     return SpotifyError(text, status=status, reason=reason)
 
 
-def _message(error: SpotifyException) -> str:
-    """Spotipy puts ``<url>:\\n <message>`` in ``msg``; keep the message."""
-    text = str(error.msg or "")
-    return text.split(":\n", 1)[-1].strip() or "no message"
+def _message(error: ErrorAnswer) -> str:
+    return (error.message or "").strip() or "no message"
 
 
-def _retry_after(error: SpotifyException) -> float | None:
-    headers = error.headers or {}
-    value = headers.get("Retry-After") or headers.get("retry-after")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
+def _retry_after(error: ErrorAnswer) -> float | None:
+    """``Retry-After`` in seconds: a number of seconds or an HTTP date (RFC 9110); None when
+    absent or not a finite, non-negative time (a hostile or broken header is not obeyed)."""
+    value = next((value for name, value in error.headers.items()
+                  if name.lower() == "retry-after"), None)
+    if value is None:
         return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None

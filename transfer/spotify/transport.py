@@ -1,13 +1,22 @@
 """The one choke point: every request to the Web API goes through ``Transport.request``.
 
 It waits for a slot under the rate limit (``Pacer``), counts the request, makes sure the access
-token is fresh, sends it with spotipy over our own ``requests.Session`` (so no hidden urllib3
-retries), and hands failures to the retry policy. Several threads may send through one
-transport at once: the count, the pacer and the token source are thread-safe.
+token is fresh, sends it over our own ``requests.Session`` (so no hidden urllib3 retries, and no
+library logging the token's header at debug level), and hands failures to the retry policy.
+
+Several threads may send through one transport at once: the count, the pacer and the token
+source are thread-safe, and at most ``in_flight`` requests are on the wire at any moment
+(``[network] concurrency``; 1 sends one at a time, whatever the number of threads).
+
+Once Spotify has asked for a pause (a ``Retry-After`` beyond the maximum, a spent quota), the
+transport sends nothing more until the time to resume: every other request, on any thread,
+meets the same pause at once instead of being refused by Spotify one after another.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import threading
 from collections import Counter
@@ -15,10 +24,8 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 import requests
-import spotipy
-from spotipy.exceptions import SpotifyException
 
-from transfer.errors import OutcomeUnknown, SpotifyError
+from transfer.errors import OutcomeUnknown, RateLimited, SpotifyError
 from transfer.spotify import failures
 from transfer.spotify.endpoints import UPLOAD_COVER, Endpoint
 from transfer.spotify.pacing import Pacing
@@ -45,16 +52,6 @@ class TokenSource(Protocol):
         ...
 
 
-class _SpotipyAuth:
-    """What spotipy asks for a token: the one ``Transport`` made fresh just before."""
-
-    def __init__(self, tokens: TokenSource) -> None:
-        self._tokens = tokens
-
-    def get_access_token(self, as_dict: bool = False) -> str:
-        return self._tokens.current_token()
-
-
 class Transport:
     """Sends requests for one account and keeps the count per ``(method, template)``."""
 
@@ -66,6 +63,7 @@ class Transport:
         timeout: float,
         session: requests.Session | None = None,
         pacer: Pacing | None = None,
+        in_flight: int | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.tokens = tokens
@@ -75,12 +73,8 @@ class Transport:
         self.pacer = pacer
         self.calls: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
-        self._spotify = spotipy.Spotify(
-            auth_manager=_SpotipyAuth(tokens),
-            requests_session=self.session,
-            requests_timeout=timeout,
-        )
-        self._spotify.prefix = self.api_url + "/"
+        self._wire = threading.BoundedSemaphore(in_flight) if in_flight else None
+        self._paused: RateLimited | None = None
 
     def request(
         self,
@@ -100,7 +94,11 @@ class Transport:
         def attempt() -> Any:
             return self._attempt(endpoint, path, target, params, payload, content_type)
 
-        return self.policy.run(attempt, on_unauthorized=self._refresh)
+        try:
+            return self.policy.run(attempt, on_unauthorized=self._refresh)
+        except RateLimited as pause:  # also when waits added up past the maximum
+            self._pause(pause)
+            raise
 
     def _attempt(
         self,
@@ -111,22 +109,69 @@ class Transport:
         payload: Any,
         content_type: str | None,
     ) -> Any:
-        self._fresh_token()
-        arguments = dict(params or {})
-        if content_type is not None:
-            arguments["content_type"] = content_type
+        token = self._fresh_token()
+        headers = {"Authorization": f"Bearer {token}",
+                   "Content-Type": content_type or "application/json"}
+        body: str | bytes | None = None
+        if payload is not None:
+            body = payload if content_type is not None else json.dumps(payload)
         if self.pacer is not None:
             self.pacer.wait(upload=endpoint.key == UPLOAD_COVER.key)
-        self._count(endpoint)
-        try:
-            return self._spotify._internal_call(endpoint.method, target, payload, arguments)
-        except SpotifyException as error:
-            raise self._status_failure(error, endpoint, path) from None
-        except requests.RequestException as error:
-            failure = failures.from_connection(error, endpoint, path)
+        failure: Exception | None = None
+        with self._wire or contextlib.nullcontext():
+            self._raise_if_paused()
+            self._count(endpoint)
+            try:
+                response = self.session.request(endpoint.method, target, params=params or None,
+                                                data=body, headers=headers,
+                                                timeout=self.timeout)
+                content = response.content  # read here: a cut body is a connection error
+            except requests.RequestException as error:
+                failure = failures.from_connection(error, endpoint, path)
+            else:
+                if response.status_code >= 400:
+                    failure = self._status_failure(failures.ErrorAnswer.of(response),
+                                                   endpoint, path)
+                    if isinstance(failure, RateLimited):
+                        self._pause(failure)
+        if failure is not None:
             if isinstance(failure, OutcomeUnknown) and failure.in_flight:
                 self._let_it_land(endpoint)
-            raise failure from None
+            raise failure
+        return self._decoded(content, endpoint, path)
+
+    @staticmethod
+    def _decoded(content: bytes, endpoint: Endpoint, path: str) -> Any:
+        """A success answer's JSON, or None when it has no body (a 202 to a cover upload).
+
+        A body that is not JSON (a proxy's or a load balancer's page) did not come from the
+        API: a read is tried again, and a write's outcome is unknown (the caller checks)."""
+        if not content.strip():
+            return None
+        try:
+            return json.loads(content)
+        except ValueError:
+            if endpoint.idempotent:
+                raise Transient(f"an answer to {endpoint} that is not JSON") from None
+            raise failures.unknown(endpoint, path, "Spotify's answer was not JSON") from None
+
+    def _pause(self, pause: RateLimited) -> None:
+        with self._lock:
+            if self._paused is None or pause.resume_at > self._paused.resume_at:
+                self._paused = pause
+
+    def _raise_if_paused(self) -> None:
+        """The pause Spotify asked for, while it lasts: nothing is sent meanwhile."""
+        with self._lock:
+            pause = self._paused
+        if pause is None:
+            return
+        if self.policy.clock() >= pause.resume_at:
+            with self._lock:
+                self._paused = None
+            return
+        raise RateLimited(pause.message, retry_after=pause.retry_after,
+                          resume_at=pause.resume_at, quota=pause.quota)
 
     def _let_it_land(self, endpoint: Endpoint) -> None:
         """A write that got no answer may still be executing at Spotify, and land after the
@@ -136,7 +181,8 @@ class Transport:
                     "checked", endpoint, self.timeout)
         self.policy.sleep(self.timeout)
 
-    def _status_failure(self, error: SpotifyException, endpoint: Endpoint, path: str) -> Exception:
+    def _status_failure(self, error: failures.ErrorAnswer, endpoint: Endpoint, path: str
+                        ) -> Exception:
         logger.debug("%s %s answered %s", endpoint.method, path, error.http_status)
         return failures.from_status(
             error,
@@ -147,11 +193,11 @@ class Transport:
             rate_limited=lambda seconds, quota: self.policy.rate_limited(seconds, quota),
         )
 
-    def _fresh_token(self) -> None:
-        """Get a valid token before sending; a failure to reach the accounts service is retried
-        like any transient failure (the API request itself was not sent)."""
+    def _fresh_token(self) -> str:
+        """A valid token to send; a failure to reach the accounts service is retried like any
+        transient failure (the API request itself was not sent)."""
         try:
-            self.tokens.access_token()
+            return self.tokens.access_token()
         except requests.RequestException as error:
             raise Transient(f"{type(error).__name__} while refreshing the token") from None
 
@@ -193,3 +239,4 @@ class Transport:
             return response.content
 
         return self.policy.run(attempt, on_unauthorized=lambda: None)
+
