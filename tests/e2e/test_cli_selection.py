@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,14 @@ import pytest
 
 from tests.conftest import SOURCE_USER, TARGET_USER, make_adapter
 from tests.e2e.cli_support import links, run_cli
+from tests.e2e.test_cli_transfer_confirm import answer
+from tests.e2e.test_cli_transfer_resume import with_clock
+from transfer.commands import pair
 from transfer.config import Settings
 from transfer.errors import ExitStatus
-from transfer.journal import journal_path
+from transfer.journal import Journal, RunState, journal_path
+from transfer.plan.selection import load_selection
+from transfer.sandbox.faults import Faults
 from transfer.sandbox.seed import SandboxSeed
 from transfer.sandbox.server import SandboxServer
 from transfer.sandbox.state import entry_uri
@@ -112,7 +118,11 @@ def test_flags_replace_the_kept_selection_and_all_clears_it(
     tiny: tuple[SandboxServer, Settings]
 ) -> None:
     server, settings = tiny
-    assert run_cli("transfer", "--yes", "--only", "albums").exit_code == ExitStatus.OK
+    albums_only = run_cli("transfer", "--yes", "--only", "albums")
+    assert albums_only.exit_code == ExitStatus.OK, albums_only.output
+    summary = albums_only.stdout.split("Transfer complete", 1)[1]
+    assert "category not chosen (--only or categories in the settings) (5):" in summary
+    assert "    “Road trip 🚗”\n" in summary, "playlists left out are named in the summary"
     assert _saved_ids(_state(server), TARGET_USER, "albums") == ["al1", "al2"]
     assert not _state(server).libraries[TARGET_USER].playlists
 
@@ -181,6 +191,54 @@ def test_a_kept_selection_shows_in_the_plan(tiny: tuple[SandboxServer, Settings]
     document = json.loads(run_cli("plan", "--json").stdout)
     assert document["selection"]["categories"] == ["shows"]
     assert "playlists" in document["left_out"]["categories"]
+
+
+def test_a_cancelled_transfer_keeps_no_selection(tiny: tuple[SandboxServer, Settings]) -> None:
+    server, settings = tiny
+    status, stdout, stderr = answer("n", "--only", "albums")
+    assert status == 1, stderr
+    assert "Selection (given now, kept for these accounts once applied): only albums." in stdout
+    assert server.request_log.writes() == 0
+    with Journal.open(journal_path(settings.home, SOURCE_USER, TARGET_USER)) as journal:
+        assert journal.runs() == [] and load_selection(journal).is_empty
+
+
+def test_a_selection_given_while_a_run_is_paused_is_kept_for_the_next_run(
+    tiny: tuple[SandboxServer, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, settings = tiny
+    server.reset_quota()
+    server.set_faults(Faults(quota=18, quota_retry_after=3600))
+    paused = run_cli("transfer", "--yes")
+    assert paused.exit_code == ExitStatus.PAUSED, paused.output
+    server.set_faults(Faults())
+    server.reset_quota()
+
+    refused = run_cli("transfer", "--yes", "--only", "albums")
+    assert refused.exit_code == ExitStatus.PAUSED, refused.output
+    assert "Selection (kept for these accounts; the stopped run goes on as planned, the next " \
+           "follows it): only albums." in refused.stdout
+    assert _status_selection(settings.home) == {"categories": ["albums"], "playlists": None,
+                                                "excluded": None}
+
+    with Journal.open(journal_path(settings.home, SOURCE_USER, TARGET_USER)) as journal:
+        (run,) = journal.runs(limit=1)
+    assert run.state is RunState.PAUSED and run.resume_at is not None
+    later = run.resume_at + timedelta(seconds=1)
+    monkeypatch.setattr(pair, "make_engine", with_clock(pair.make_engine, later))
+    resumed = run_cli("transfer", "--yes")
+    assert resumed.exit_code == ExitStatus.OK, resumed.output
+    assert "Run 1 is paused" in resumed.stdout, "the stopped run went on as planned"
+    assert _state(server).libraries[TARGET_USER].tracks, "its likes were carried"
+    albums = set(_saved_ids(_state(server), TARGET_USER, "albums"))
+    source = make_adapter(settings, "source", [])
+    source.save_to_library(["spotify:track:tr10", "spotify:album:al3"])
+
+    following = run_cli("transfer", "--yes")
+    assert following.exit_code == ExitStatus.OK, following.output
+    state = _state(server)
+    assert set(_saved_ids(state, TARGET_USER, "albums")) == albums | {"al3"}
+    assert "tr10" not in _saved_ids(state, TARGET_USER, "tracks"), "likes are not chosen now"
 
 
 @pytest.mark.parametrize(
