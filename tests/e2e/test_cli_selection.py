@@ -176,6 +176,8 @@ def test_plan_shows_what_is_left_out_and_keeps_nothing(
     chosen = run_cli("plan", "--playlist", "road*", "--playlist", "plEditorial").stdout
     assert "- 3 playlists not chosen, not listed (--full lists them)" in chosen
     assert "3 playlists matching none of: road*, plEditorial" in chosen
+    typo = run_cli("plan", "--playlist", "Raod*").stdout
+    assert "! “Raod*” matches no playlist of the source: a typo?" in typo
 
     assert server.request_log.writes() == 0
     assert not journal_path(settings.home, SOURCE_USER, TARGET_USER).exists()

@@ -223,3 +223,14 @@ def test_a_plan_says_what_the_selection_leaves_out_and_by_what() -> None:
     )
     assert plan.playlists[0].change.value == "create", "Road trip is chosen"
     assert left_out(diff(source, library("alex.new"))).is_empty
+
+
+def test_a_chosen_pattern_that_matches_no_playlist_is_pointed_out_except_in_a_sync() -> None:
+    source = library(playlists=(owned("p1", tracks("t", 1), name="Road trip"),))
+    options = PlanOptions(include_playlists=("Raod*", "road*", "spotify:playlist:gone"))
+    out = left_out(diff(source, library("alex.new"), options))
+    assert out.unmatched == ("Raod*", "spotify:playlist:gone")
+    syncing = options.model_copy(update={"sync": True})
+    assert left_out(diff(source, library("alex.new"), syncing)).unmatched == ()
+    off = options.model_copy(update={"categories": (Category.ALBUMS,)})
+    assert left_out(diff(source, library("alex.new"), off)).unmatched == ()

@@ -37,7 +37,7 @@ from transfer.errors import ConfigError
 from transfer.models import Category
 from transfer.plan.actions import SkipReason
 from transfer.plan.model import Plan
-from transfer.plan.options import PlanOptions, referenced_id
+from transfer.plan.options import PlanOptions, playlist_matches, referenced_id
 
 if TYPE_CHECKING:
     from transfer.journal import Journal
@@ -233,26 +233,37 @@ class LeftOut(BaseModel):
         (), description="categories not chosen (whatever the source holds of them)")
     playlists: tuple[LeftOutPlaylist, ...] = Field(
         (), description="playlists left out by category, exclusion or not being chosen")
+    unmatched: tuple[str, ...] = Field(
+        (), description="playlist patterns chosen (--playlist, include_playlists) that match no "
+                        "playlist of the source: a typo, or a playlist that is gone (not "
+                        "checked in a sync, which may not read the whole playlist list)")
 
     @property
     def is_empty(self) -> bool:
-        return not self.categories and not self.playlists
+        return not self.categories and not self.playlists and not self.unmatched
 
 
 _LEFT_OUT_BY = (SkipReason.EXCLUDED, SkipReason.NOT_INCLUDED, SkipReason.CATEGORY_OFF)
 
 
 def left_out(plan: Plan) -> LeftOut:
-    """What ``plan``'s options leave out: the categories not chosen and, in source order, the
-    playlists excluded or not chosen."""
-    categories = tuple(category for category in Category if not plan.options.wants(category))
+    """What ``plan``'s options leave out: the categories not chosen, in source order the
+    playlists excluded or not chosen, and the chosen playlist patterns that match nothing."""
+    options = plan.options
+    categories = tuple(category for category in Category if not options.wants(category))
+    unmatched: tuple[str, ...] = ()
+    if options.wants(Category.PLAYLISTS) and not options.syncing:
+        unmatched = tuple(
+            pattern for pattern in options.include_playlists
+            if not any(playlist_matches(pattern, outline.name, outline.source_id)
+                       for outline in plan.playlists))
     playlists = tuple(
         LeftOutPlaylist(source_id=outline.source_id, name=outline.name,
                         reason=outline.skip_reason, by=outline.skip_detail)
         for outline in plan.playlists
         if outline.skip_reason in _LEFT_OUT_BY and outline.skip_reason is not None
     )
-    return LeftOut(categories=categories, playlists=playlists)
+    return LeftOut(categories=categories, playlists=playlists, unmatched=unmatched)
 
 
 def described(selection: Selection) -> Iterable[str]:

@@ -175,6 +175,8 @@ def _left_out(out: LeftOut) -> str:
         lines.append(f"  - excluded by {quoted(pattern)}: {', '.join(names)}")
     for patterns, count in unchosen.items():
         lines.append(f"  - {plural(count, 'playlist')} matching none of: {patterns}")
+    lines.extend(f"  ! {quoted(pattern)} matches no playlist of the source: a typo?"
+                 for pattern in out.unmatched)
     return "\n".join(lines)
 
 
