@@ -185,6 +185,34 @@ def test_plan_shows_what_is_left_out_and_keeps_nothing(
     assert json.loads(run_cli("plan", "--json").stdout)["selection"] is None
 
 
+def test_flags_and_the_kept_selection_win_over_the_settings_part_by_part(
+    tiny: tuple[SandboxServer, Settings], tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[transfer]\ncategories = ["playlists", "albums"]\n'
+                      'exclude_playlists = ["Mika*"]\n', encoding="utf-8")
+
+    def options(*args: str) -> dict[str, Any]:
+        result = run_cli("--config", str(config), "plan", "--json", *args)
+        assert result.exit_code == ExitStatus.OK, result.output
+        chosen: dict[str, Any] = json.loads(result.stdout)["options"]
+        return chosen
+
+    from_settings = options()
+    assert (from_settings["categories"], from_settings["exclude_playlists"]) == (
+        ["playlists", "albums"], ["Mika*"])
+    flags = options("--exclude-playlist", "Road*")
+    assert (flags["categories"], flags["exclude_playlists"]) == (["playlists", "albums"],
+                                                                 ["Road*"])
+    kept = run_cli("--config", str(config), "transfer", "--yes", "--only", "shows")
+    assert kept.exit_code == ExitStatus.OK, kept.output
+    followed = options()
+    assert (followed["categories"], followed["exclude_playlists"]) == (["shows"], ["Mika*"])
+    cleared = run_cli("--config", str(config), "transfer", "--yes", "--all")
+    assert cleared.exit_code == ExitStatus.OK, cleared.output
+    assert options()["categories"] == ["playlists", "albums"]
+
+
 def test_a_kept_selection_shows_in_the_plan(tiny: tuple[SandboxServer, Settings]) -> None:
     assert run_cli("transfer", "--yes", "--only", "shows").exit_code == ExitStatus.OK
     text = run_cli("plan").stdout
@@ -248,7 +276,7 @@ def test_a_selection_given_while_a_run_is_paused_is_kept_for_the_next_run(
     [
         (("--only", "likes,bogus"), "--only: unknown 'bogus'; choose from playlists, likes"),
         (("--only", ","), "--only needs one or more of"),
-        (("--only", "all,albums"), "--only all means every category; give it alone"),
+        (("--only", "all,albums"), "--only all leaves the categories to the settings"),
         (("--all", "--only", "likes"), "--all clears the selection; give it without"),
         (("--playlist", "  "), "--playlist and --exclude-playlist need a name"),
     ],

@@ -90,7 +90,7 @@ def test_only_accepts_likes_and_liked_songs_in_any_case_and_order() -> None:
     ("likes,bogus", "unknown 'bogus'; choose from playlists, likes (or liked_songs), albums"),
     ("", "--only needs one or more of"),
     (" , ", "--only needs one or more of"),
-    ("all,albums", "give it alone"),
+    ("all,albums", "give it without other names"),
 ])
 def test_a_bad_only_list_says_what_is_valid(text: str, words: str) -> None:
     with pytest.raises(SelectionError, match=r".") as caught:

@@ -35,8 +35,9 @@ def selection_flags(function: _F) -> _F:
     options = [
         click.option("--only", metavar="LIST", default=None,
                      help="Move only these categories, a comma list of playlists, likes, "
-                          "albums, artists, shows, episodes, audiobooks (all: every one). Kept "
-                          "for these accounts: later runs follow it."),
+                          "albums, artists, shows, episodes, audiobooks. Kept for these "
+                          "accounts: later runs follow it. 'all' leaves them to the settings "
+                          "(alone, it clears the kept selection, as --all)."),
         click.option("--playlist", "playlists", metavar="NAME|ID|URL", multiple=True,
                      help="Move only these playlists (repeatable): a name pattern (* ? [abc], "
                           "any case), an id, a spotify:playlist: URI or an open.spotify.com "
@@ -45,7 +46,8 @@ def selection_flags(function: _F) -> _F:
                      help="Leave these playlists out (repeatable, same forms). Kept for these "
                           "accounts."),
         click.option("--all", "everything", is_flag=True,
-                     help="Clear the kept selection: move what the settings choose."),
+                     help="Clear the kept selection: move what the settings choose (by default "
+                          "everything)."),
     ]
     decorated: Callable[..., Any] = wrapper
     for option in reversed(options):

@@ -124,7 +124,8 @@ def parse_only(text: str) -> tuple[Category, ...] | None:
                              f"choose from {VALID_ONLY}.")
     if ALL in words:
         if len(set(words)) > 1:
-            raise SelectionError("--only all means every category; give it alone.")
+            raise SelectionError("--only all leaves the categories to the settings; give it "
+                                 "without other names.")
         return None
     return tuple(CATEGORY_WORDS[word] for word in words)
 
