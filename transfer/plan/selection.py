@@ -191,7 +191,9 @@ def load_selection(journal: Journal) -> Selection:
 def save_selection(journal: Journal, selection: Selection) -> bool:
     """Keep ``selection`` for the pair (the empty one clears it), with the latest run: the
     next transfer or sync without flags follows it. False when the pair has no run yet: then
-    give the selection to the engine that begins the first run (``Engine.selection``)."""
+    give the selection to the engine that begins the first run (``Engine.selection``). A run
+    begun meanwhile by another process keeps its own selection and so wins: check
+    ``journal.in_progress_elsewhere()`` first."""
     runs = journal.runs(limit=1)
     if not runs:
         return False
