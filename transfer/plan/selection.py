@@ -13,13 +13,19 @@ transfer or sync run (:class:`transfer.engine.Engine` records the one it planned
 kept selection is that of the latest run that recorded one, so a later ``sync`` (or
 ``transfer`` without flags) follows the choice of the last run.
 
-The API (pure but for the last two, which take the pair's journal)::
+The API (pure, but for ``load_selection`` and ``save_selection``, which read and write the
+pair's journal)::
 
-    given = selection_from_flags(only="likes", playlists=["Road*"], excluded=[])
-    options = given.plan_options(plan_options(settings))      # -> PlanOptions
+    Selection(categories=(Category.LIKED_SONGS,), playlists=("Road*",))   # built directly, or
+    given = selection_from_flags(only="likes", playlists=["Road*"])      # from flag values
     selection = given if given is not None else load_selection(journal)
-    save_selection(journal, selection)                        # False: the pair has no run yet
-    left_out(plan)                                            # what the selection leaves out
+    options = selection.plan_options(plan_options(settings))  # -> PlanOptions for diff/Engine
+    Engine(..., options=options, selection=selection)          # its runs keep the selection
+    save_selection(journal, selection)        # keep it now (False: the pair has no run yet)
+    left_out(plan)                            # what a plan's options leave out (LeftOut)
+
+``transfer.commands.pair.make_engine(env, pair, journal, selection)`` does the middle three
+for the CLI (``plan_options`` is there too).
 
 Playlists are named as :mod:`transfer.plan.options` says: a name glob, an id, a
 ``spotify:playlist:<id>`` URI or an ``open.spotify.com/playlist/<id>`` link (kept as the URI).
