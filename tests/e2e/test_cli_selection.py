@@ -110,7 +110,7 @@ def test_only_likes_and_road_playlists_move_and_a_later_sync_follows_the_choice(
     # transfer without flags follows the kept selection too: nothing left to do.
     again = run_cli("transfer", "--yes")
     assert again.exit_code == ExitStatus.OK, again.output
-    assert "Nothing to do" in again.stdout
+    assert "Nothing to do: the target already has everything chosen that can move." in again.stdout
     assert not _state(server).libraries[TARGET_USER].albums
 
 

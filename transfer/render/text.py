@@ -233,7 +233,8 @@ def _cost(plan: Plan, reads: Mapping[str, int]) -> str:
 
 def _verdict(plan: Plan) -> str:
     if plan.is_empty:
-        return "Nothing to do: the target already has everything that can move."
+        chosen = "" if left_out(plan).is_empty else " chosen"
+        return f"Nothing to do: the target already has everything{chosen} that can move."
     changes = [outline.change for outline in plan.playlists]
     parts = [
         (changes.count(PlaylistChange.CREATE), "playlist to create", "playlists to create"),
