@@ -72,7 +72,8 @@ class TransferOptions(_Table):
 
     categories: tuple[Category, ...] = tuple(Category)
     include_playlists: tuple[str, ...] = Field(
-        (), description="glob patterns on playlist names; empty means every playlist"
+        (), description="glob patterns on playlist names, playlist ids, URIs or links; empty "
+                        "means every playlist"
     )
     exclude_playlists: tuple[str, ...] = ()
     name_prefix: str = ""

@@ -18,11 +18,11 @@ from transfer.sandbox.tiny import tiny_seed
 pytestmark = pytest.mark.e2e
 
 
-def answer(reply: str) -> tuple[int, str, str]:
-    """Run ``transfer`` with a terminal as its input and type ``reply``."""
+def answer(reply: str, *args: str) -> tuple[int, str, str]:
+    """Run ``transfer`` (with ``args``) with a terminal as its input and type ``reply``."""
     terminal, process_side = pty.openpty()
     try:
-        process = start_cli("transfer", stdin=process_side)
+        process = start_cli("transfer", *args, stdin=process_side)
         os.write(terminal, reply.encode() + b"\n")
         stdout, stderr = process.communicate(timeout=60)
     finally:

@@ -22,6 +22,7 @@ from transfer.engine import Engine
 from transfer.environment import Environment
 from transfer.errors import ExitStatus
 from transfer.journal import Journal, RunState, journal_path
+from transfer.plan.selection import Selection
 from transfer.sandbox.faults import Faults
 from transfer.sandbox.server import SandboxServer
 
@@ -141,12 +142,12 @@ def test_a_spent_quota_pauses_with_exit_75_and_the_next_run_after_it_finishes(
         assert reports(settings.home)[-1]["run"]["complete"]
 
 
-def with_clock(make: Callable[..., Engine], moment: datetime
-               ) -> Callable[[Environment, pair.Pair, Journal], Engine]:
+def with_clock(make: Callable[..., Engine], moment: datetime) -> Callable[..., Engine]:
     """``make_engine`` whose engine believes it is ``moment`` (time passed since the pause)."""
 
-    def make_later(env: Environment, chosen: pair.Pair, journal: Journal) -> Engine:
-        engine = make(env, chosen, journal)
+    def make_later(env: Environment, chosen: pair.Pair, journal: Journal,
+                   selection: Selection | None = None) -> Engine:
+        engine = make(env, chosen, journal, selection)
         engine.clock = lambda: moment
         return engine
 

@@ -63,7 +63,9 @@ def test_the_text_shows_each_category_playlist_and_reason() -> None:
     assert "Playlists (4): 2 new, 1 already there, 1 skipped" in text
     assert "+ create    “Road trip”: 130 items, 2 cannot move, custom cover" in text
     assert "+ follow    “Top Hits” by Spotify" in text
-    assert "- skip      “Work stuff”: excluded by an exclude_playlists pattern (work*)" in text
+    assert ("- skip      “Work stuff”: left out by --exclude-playlist or exclude_playlists "
+            "(work*)") in text
+    assert "Left out by the selection:\n  - excluded by “work*”: “Work stuff”\n" in text
     assert "= 1 playlist already there, not listed" in text and "Jazz" not in text
     assert "  Liked Songs            1,234              0        0\n" in text
     assert "  Albums                     0              1        0\n" in text
@@ -108,7 +110,12 @@ def test_notes_and_turned_off_categories_are_shown() -> None:
     text = render_plan(_plan(categories=("liked_songs", "albums"), preserve_liked_dates=True))
     assert "! preserve_liked_dates needs an Extended-Quota app" in text
     assert "Playlists (4): 4 skipped" in text
-    assert "- skip      “Road trip”: category turned off in the settings" in text
+    assert "- 4 playlists not chosen, not listed (--full lists them)" in text
+    assert ("Left out by the selection:\n  - not chosen: Playlists, Artists (followed), Shows, "
+            "Episodes, Audiobooks\n") in text
+    verbose = render_plan(_plan(categories=("liked_songs", "albums")), verbose=True)
+    assert ("- skip      “Road trip”: category not chosen (--only or categories in the "
+            "settings)") in verbose
 
 
 def test_an_empty_source_says_so() -> None:

@@ -155,7 +155,7 @@ def test_skipped_items_carry_reasons_and_links(journal: Journal) -> None:
     document = finished(journal)
     by_reason = {item.reason.value: item for item in document.skipped}
     assert by_reason["excluded"].url == "https://open.spotify.com/playlist/p3"
-    assert by_reason["excluded"].reason_text.startswith("excluded by")
+    assert by_reason["excluded"].reason_text.startswith("left out by --exclude-playlist")
     assert by_reason["local_file"].playlist_url == "https://open.spotify.com/playlist/p1"
     assert not any(item.already_there for item in document.skipped)
 

@@ -23,6 +23,7 @@ from transfer.export import load_snapshot
 from transfer.journal import Journal, RunRecord, journal_path
 from transfer.models import Account
 from transfer.plan import PlanOptions
+from transfer.plan.selection import Selection
 from transfer.progress import logging_above_bars
 from transfer.report import ReportDocument, build_report, render_summary, write_report
 from transfer.report.files import utc_now
@@ -86,9 +87,15 @@ def open_journal(settings: Settings, pair: Pair, create: bool = True) -> Iterato
         yield journal
 
 
-def make_engine(env: Environment, pair: Pair, journal: Journal) -> Engine:
+def make_engine(env: Environment, pair: Pair, journal: Journal,
+                selection: Selection | None = None) -> Engine:
+    """The pair's engine; with a ``selection``, its choices replace the settings' and each run
+    begun keeps it for the next."""
+    options = plan_options(env.settings)
+    if selection is not None:
+        options = selection.plan_options(options)
     return Engine(target=pair.target, journal=journal, source=pair.source,
-                  snapshot=pair.snapshot, options=plan_options(env.settings))
+                  snapshot=pair.snapshot, options=options, selection=selection)
 
 
 def prepare(env: Environment, engine: Engine) -> PreparedPlan:

@@ -1,5 +1,6 @@
-"""``spotify-transfer sync [--mirror [--force]] [--every DURATION] [--full] [-q]``: one-way
-incremental sync, made for schedulers.
+"""``spotify-transfer sync [--mirror [--force]] [--every DURATION] [--full] [-q] [--only LIST]
+[--playlist P]... [--exclude-playlist P]... [--all]``: one-way incremental sync, made for
+schedulers. It follows the selection kept for the pair; one given here replaces it.
 
 It never prompts (log-ins come from the stored tokens or the refresh tokens in the
 environment), prints one line per sync (what changed, the calls it cost, how it ended), logs to
@@ -20,10 +21,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transfer.commands.selecting import selection_flags
 from transfer.environment import Environment
 from transfer.errors import ConfigError, RateLimited, TransferError
 
 if TYPE_CHECKING:
+    from transfer.plan.selection import Selection
     from transfer.sync.job import SyncJob, SyncRequest, SyncTally
 
 log = logging.getLogger(__name__)
@@ -43,12 +46,15 @@ log = logging.getLogger(__name__)
 @click.option("--full", is_flag=True,
               help="Read both libraries in full this time, not only what changed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when nothing changed.")
+@selection_flags
 @click.pass_obj
 def command(env: Environment, mirror: bool, force: bool, every: str | None, full: bool,
-            quiet: bool) -> None:
+            quiet: bool, selection: Selection | None) -> None:
     """Bring the target up to date with what changed in the source since the last run:
     new playlists, new items (in order), details and covers of the copies, new likes, saved
-    albums, shows, episodes, audiobooks and followed artists. Cheap when nothing changed."""
+    albums, shows, episodes, audiobooks and followed artists. Cheap when nothing changed.
+    Follows the selection kept for these accounts (from the last transfer or sync); one given
+    here replaces it."""
     from transfer.spotify.retry import utc_now
     from transfer.sync.durations import parse_duration
     from transfer.sync.job import SyncRequest
@@ -59,7 +65,7 @@ def command(env: Environment, mirror: bool, force: bool, every: str | None, full
         raise ConfigError("--force goes with --mirror.",
                           advice="Run `spotify-transfer sync --mirror --force`.")
     interval = parse_duration(every) if every is not None else None
-    request = SyncRequest(mirror=mirror, force=force, full=full)
+    request = SyncRequest(mirror=mirror, force=force, full=full, selection=selection)
     with logging_to_file(env.settings.home), _sigterm_as_interrupt():
         if interval is None:
             sync_once(env, request, quiet)

@@ -1,8 +1,13 @@
-"""``spotify-transfer transfer [--yes] [--from-snapshot FILE]``: plan, confirm, apply.
+"""``spotify-transfer transfer [--yes] [--from-snapshot FILE] [--only LIST] [--playlist P]...
+[--exclude-playlist P]... [--all]``: plan, confirm, apply.
 
 A run that stopped before it was done (paused, interrupted, failed, killed) is resumed first,
 without reading the libraries again. Otherwise both accounts are read, the plan is shown and,
 once confirmed, that very plan is applied. Every run ends with a summary and a JSON report.
+
+A selection given with the flags is kept with the run it begins, so later runs follow it
+(:mod:`transfer.plan.selection`); given while a stopped run is resumed, it is kept for the next
+run (the resumed one goes on as it was planned).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transfer.commands.selecting import selection_flags
 from transfer.environment import Environment
 from transfer.errors import ConfigError, TransferError
 
@@ -19,6 +25,7 @@ if TYPE_CHECKING:
     from transfer.commands.pair import Outcome, Pair
     from transfer.engine import Engine
     from transfer.journal import RunRecord
+    from transfer.plan.selection import Selection
 
 NO_TERMINAL = ConfigError(
     "transfer asks for a confirmation, but no one can answer it here (no terminal).",
@@ -34,31 +41,48 @@ NO_TERMINAL = ConfigError(
               help="Read the source from an earlier export (when the old account is gone).")
 @click.option("--full", is_flag=True,
               help="List every playlist and every item that cannot move.")
+@selection_flags
 @click.pass_obj
-def command(env: Environment, yes: bool, snapshot: Path | None, full: bool) -> None:
+def command(env: Environment, yes: bool, snapshot: Path | None, full: bool,
+            selection: Selection | None) -> None:
     """Move the source account's library into the target account: computes the plan (as
     `plan` shows it), asks, then applies it with progress bars. Safe to run again at any
     moment: it resumes where it stopped and never doubles anything. Exit codes: 0 done,
     1 error or cancelled, 2 bad input or the same account twice, 75 paused by Spotify (run
-    it again after the time it says), 130 interrupted (run it again to resume)."""
+    it again after the time it says), 130 interrupted (run it again to resume). The
+    selection (--only, --playlist, --exclude-playlist) is kept for these accounts: later
+    transfers and syncs follow it until flags replace it or --all clears it."""
     from transfer.commands.pair import make_engine, open_journal, open_pair
+    from transfer.plan.selection import load_selection
 
     pair = open_pair(env, snapshot)
     with open_journal(env.settings, pair) as journal:
-        engine = make_engine(env, pair, journal)
+        chosen = selection if selection is not None else load_selection(journal)
+        engine = make_engine(env, pair, journal, chosen)
         stopped = engine.unfinished()
         if stopped is not None:
+            keep_for_next_run(env, engine, selection)
             outcome = resume(env, engine, pair, stopped, full)
         else:
             if not yes and not env.stdin.isatty():
                 raise NO_TERMINAL
-            outcome = plan_and_apply(env, engine, pair, yes, full)
+            outcome = plan_and_apply(env, engine, pair, yes, full, given=selection is not None)
     if outcome.document.failures:
         raise TransferError(
             f"Spotify refused {len(outcome.document.failures)} write(s); they are listed above "
             "and in the report.",
             advice="Run `spotify-transfer transfer` again to retry them.",
         )
+
+
+def keep_for_next_run(env: Environment, engine: Engine, selection: Selection | None) -> None:
+    """A selection given while a stopped run is resumed: kept (with that run) for the next."""
+    from transfer.commands.selecting import selection_line
+    from transfer.plan.selection import save_selection
+
+    if selection is not None and save_selection(engine.journal, selection):
+        where = "kept for these accounts; the stopped run goes on as planned, the next follows it"
+        click.echo(selection_line(selection, where) + "\n", file=env.stdout)
 
 
 def resume(env: Environment, engine: Engine, pair: Pair, stopped: RunRecord, full: bool
@@ -79,14 +103,20 @@ def resume(env: Environment, engine: Engine, pair: Pair, stopped: RunRecord, ful
     return run_with_report(env, engine, pair, lambda: engine.resume(stopped), full)
 
 
-def plan_and_apply(env: Environment, engine: Engine, pair: Pair, yes: bool, full: bool
-                   ) -> Outcome:
+def plan_and_apply(env: Environment, engine: Engine, pair: Pair, yes: bool, full: bool,
+                   given: bool = False) -> Outcome:
+    """Read, show the plan, confirm, apply. ``given``: the engine's selection was given now
+    (it is kept once the run begins)."""
     from transfer.commands.pair import prepare, run_with_report
+    from transfer.commands.selecting import KEPT, selection_line
     from transfer.render import render_plan
 
     prepared = prepare(env, engine)
     click.echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
                file=env.stdout)
+    if engine.selection is not None and not engine.selection.is_empty:
+        where = "given now, kept for these accounts once applied" if given else KEPT
+        click.echo(selection_line(engine.selection, where) + "\n", file=env.stdout)
     if not prepared.plan.is_empty and not yes and not confirmed(env, pair):
         click.echo("Cancelled: nothing was changed.", file=env.stdout)
         raise click.exceptions.Exit(1)

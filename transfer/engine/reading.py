@@ -163,8 +163,8 @@ def chosen(playlist: Playlist, options: PlanOptions) -> bool:
     """Whether the options select this playlist (category on, patterns matching)."""
     return (
         options.wants(Category.PLAYLISTS)
-        and options.excluding_pattern(playlist.name) is None
-        and options.is_included(playlist.name)
+        and options.excluding_pattern(playlist.name, playlist.id) is None
+        and options.is_included(playlist.name, playlist.id)
     )
 
 

@@ -41,6 +41,7 @@ from transfer.journal import (
 )
 from transfer.journal.counts import action_units
 from transfer.plan import Plan, PlanOptions, PlaylistChange, SkipReason, diff
+from transfer.plan.selection import SELECTION_FACT, Selection
 from transfer.progress import NoProgress, Progress
 from transfer.spotify import SpotifyAdapter
 from transfer.spotify.retry import utc_now
@@ -125,6 +126,9 @@ class Engine:
     kind: RunKind = RunKind.TRANSFER
     reader: LibraryReader = field(default_factory=FullReader)
     """How much of the libraries a plan reads (a sync passes one that reads only changes)."""
+    selection: Selection | None = None
+    """The selection ``options`` were made with, kept with each run begun so the next one
+    follows it (:mod:`transfer.plan.selection`); None keeps nothing."""
 
     def __post_init__(self) -> None:
         if (self.source is None) == (self.snapshot is None):
@@ -148,8 +152,11 @@ class Engine:
         plan = diff(libraries.source, libraries.target, self.options, self.journal.links(),
                     libraries.mirror)
         origin = LIVE if self.snapshot is None else str(self.snapshot)
+        facts = dict(libraries.facts(plan))
+        if self.selection is not None:
+            facts[SELECTION_FACT] = self.selection.fact()
         return PreparedPlan(plan, origin, meter.delta(), libraries.target_playlist_ids,
-                            dict(libraries.facts(plan)), planned_after)
+                            facts, planned_after)
 
     def _reader(self) -> LibraryReader:
         if self.snapshot is not None:
@@ -189,6 +196,8 @@ class Engine:
             self.journal.set_fact(run_id, name, value)
         if MARKS_FACT in prepared.facts:
             self.journal.keep_latest_fact(MARKS_FACT, KEPT_MARKS)
+        if SELECTION_FACT in prepared.facts:
+            self.journal.keep_latest_fact(SELECTION_FACT, 1)
         self.journal.add_calls(run_id, prepared.reads)
         return self._execute(run_id, prepared.plan, resumed=False)
 

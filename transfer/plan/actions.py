@@ -257,9 +257,9 @@ _SKIP_TEXT: dict[SkipReason, str] = {
     SkipReason.LOCAL_FILE: "local file: the Spotify API cannot add local files",
     SkipReason.UNAVAILABLE: "unavailable on Spotify (withdrawn or not playable)",
     SkipReason.UNSUPPORTED: "a kind of item Spotify cannot save or add",
-    SkipReason.EXCLUDED: "excluded by an exclude_playlists pattern",
-    SkipReason.NOT_INCLUDED: "matches none of the include_playlists patterns",
-    SkipReason.CATEGORY_OFF: "category turned off in the settings",
+    SkipReason.EXCLUDED: "left out by --exclude-playlist or exclude_playlists",
+    SkipReason.NOT_INCLUDED: "not among the playlists chosen (--playlist or include_playlists)",
+    SkipReason.CATEGORY_OFF: "category not chosen (--only or categories in the settings)",
     SkipReason.ALREADY_FOLLOWED: "the target account already has it",
     SkipReason.UP_TO_DATE: "the copy in the target account is up to date",
     SkipReason.DIVERGED: (

@@ -4,11 +4,18 @@ The field names are those of the ``[transfer]`` settings table, so
 ``PlanOptions.model_validate(settings.transfer.model_dump())`` builds one; keys the plan does not
 use are ignored. ``extended_quota`` is not a setting of that table: the caller knows whether the
 app has Extended Quota and passes it along; ``sync`` and ``mirror`` come from the ``sync``
-command.
+command. A selection made on the command line (:mod:`transfer.plan.selection`) replaces the
+settings' ``categories``, ``include_playlists`` and ``exclude_playlists``.
+
+A playlist pattern is a case-insensitive glob on the playlist's name (``Road*``) or a playlist
+id, or it names one playlist by a ``spotify:playlist:<id>`` URI or an
+``https://open.spotify.com/playlist/<id>`` link (ids are compared exactly).
+:func:`playlist_matches` is the one place that decides.
 """
 
 from __future__ import annotations
 
+import re
 from fnmatch import fnmatchcase
 from typing import Literal
 
@@ -17,6 +24,12 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from transfer.models import Category
 
 Privacy = Literal["keep", "public", "private"]
+
+_REFERENCE = re.compile(
+    r"(?:spotify:(?:user:[^:]+:)?playlist:|(?:https?://)?open\.spotify\.com/"
+    r"(?:intl-[a-z-]+/)?(?:user/[^/]+/)?playlist/)(?P<id>[A-Za-z0-9]+)(?:[/?#].*)?",
+    re.IGNORECASE,
+)
 
 
 class PlanOptions(BaseModel):
@@ -53,13 +66,14 @@ class PlanOptions(BaseModel):
     def wants(self, category: Category) -> bool:
         return category in self.categories
 
-    def excluding_pattern(self, name: str) -> str | None:
-        """The exclude pattern that matches a playlist name (case-insensitive glob), if any."""
-        return _first_match(name, self.exclude_playlists)
+    def excluding_pattern(self, name: str, playlist_id: str | None = None) -> str | None:
+        """The exclude pattern that matches a playlist (its name or its id), if any."""
+        return _first_match(name, playlist_id, self.exclude_playlists)
 
-    def is_included(self, name: str) -> bool:
-        """True when no include pattern is set or one of them matches the name."""
-        return not self.include_playlists or _first_match(name, self.include_playlists) is not None
+    def is_included(self, name: str, playlist_id: str | None = None) -> bool:
+        """True when no include pattern is set or one of them matches the playlist."""
+        return (not self.include_playlists
+                or _first_match(name, playlist_id, self.include_playlists) is not None)
 
     def target_name(self, name: str) -> str:
         return f"{self.name_prefix}{name}{self.name_suffix}"
@@ -77,6 +91,26 @@ class PlanOptions(BaseModel):
         return self.privacy == "public"
 
 
-def _first_match(name: str, patterns: tuple[str, ...]) -> str | None:
-    folded = name.casefold()
-    return next((pattern for pattern in patterns if fnmatchcase(folded, pattern.casefold())), None)
+def referenced_id(pattern: str) -> str | None:
+    """The playlist id of a ``spotify:playlist:<id>`` URI or an
+    ``https://open.spotify.com/playlist/<id>`` link (a query such as ``?si=…`` allowed); None
+    for anything else."""
+    found = _REFERENCE.fullmatch(pattern.strip())
+    return found.group("id") if found is not None else None
+
+
+def playlist_matches(pattern: str, name: str, playlist_id: str | None = None) -> bool:
+    """Whether ``pattern`` selects the playlist. A URI or link matches the playlist with that
+    id only; any other pattern matches the playlist whose id it is, or whose name it matches
+    as a case-insensitive glob."""
+    reference = referenced_id(pattern)
+    if reference is not None:
+        return reference == playlist_id
+    if playlist_id is not None and pattern.strip() == playlist_id:
+        return True
+    return fnmatchcase(name.casefold(), pattern.casefold())
+
+
+def _first_match(name: str, playlist_id: str | None, patterns: tuple[str, ...]) -> str | None:
+    return next((pattern for pattern in patterns if playlist_matches(pattern, name, playlist_id)),
+                None)

@@ -72,10 +72,10 @@ def plan_playlist(
 def _refusal(playlist: Playlist, options: PlanOptions) -> tuple[SkipReason, str] | None:
     if not options.wants(Category.PLAYLISTS):
         return SkipReason.CATEGORY_OFF, ""
-    pattern = options.excluding_pattern(playlist.name)
+    pattern = options.excluding_pattern(playlist.name, playlist.id)
     if pattern is not None:
         return SkipReason.EXCLUDED, pattern
-    if not options.is_included(playlist.name):
+    if not options.is_included(playlist.name, playlist.id):
         return SkipReason.NOT_INCLUDED, ", ".join(options.include_playlists)
     return None
 

@@ -26,6 +26,7 @@ from transfer.plan import (
     WriteAction,
     estimated_seconds,
 )
+from transfer.plan.selection import LeftOut, Selection, left_out
 
 PLAN_DOCUMENT = "spotify-transfer/plan"
 PLAN_DOCUMENT_VERSION = 1
@@ -74,6 +75,10 @@ class PlanDocument(_Doc):
     source: Account
     target: Account
     options: PlanOptions
+    selection: Selection | None = Field(
+        None, description="the selection the options were made with (--only, --playlist, "
+                          "--exclude-playlist, or the one kept for the pair); null: none")
+    left_out: LeftOut = Field(description="what the options leave out of the source")
     summary: Summary
     cost: Cost
     playlists: list[PlaylistOutline] = Field(description="every source playlist, source order")
@@ -87,6 +92,7 @@ def plan_document(
     generated_at: datetime,
     reads: Mapping[str, int] | None = None,
     origin: str = "live",
+    selection: Selection | None = None,
 ) -> PlanDocument:
     writes = {str(endpoint): count for endpoint, count in sorted(plan.calls().items())}
     read_calls = dict(sorted((reads or {}).items()))
@@ -96,6 +102,8 @@ def plan_document(
         source=plan.source,
         target=plan.target,
         options=plan.options,
+        selection=selection if selection is not None and not selection.is_empty else None,
+        left_out=left_out(plan),
         summary=Summary(empty=plan.is_empty, writes=len(plan.writes), skipped=len(plan.skips),
                         categories=list(plan.categories)),
         cost=Cost(write_calls=writes, read_calls=read_calls, total_writes=sum(writes.values()),
@@ -119,9 +127,10 @@ def render_plan_json(
     generated_at: datetime,
     reads: Mapping[str, int] | None = None,
     origin: str = "live",
+    selection: Selection | None = None,
 ) -> str:
     """The document as indented JSON text, ending with a newline."""
-    document = plan_document(plan, generated_at, reads, origin)
+    document = plan_document(plan, generated_at, reads, origin, selection)
     return document.model_dump_json(indent=2) + "\n"
 
 

@@ -2,7 +2,9 @@
 why), per playlist the counts, then the API calls and the time it will take.
 
 Symbols as an infrastructure tool uses them: ``+`` made or followed, ``~`` changed, ``=``
-already there, ``-`` not moved.
+already there, ``-`` not moved. What the selection leaves out (categories not chosen, playlists
+excluded or not chosen) has a section of its own; the playlists it leaves out are listed one by
+one only with ``verbose`` (there may be hundreds), those excluded by name always.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from transfer.plan import (
     SkipReason,
     estimated_seconds,
 )
+from transfer.plan.selection import LeftOut, left_out
 from transfer.render.words import (
     CATEGORY_NAMES,
     ENDPOINT_NAMES,
@@ -43,6 +46,7 @@ def render_plan(
         _heading(plan, origin),
         _playlists(plan, verbose),
         _saved(plan),
+        _left_out(left_out(plan)),
         _cannot_move(plan.skips, verbose),
         _notes(plan.notes),
         _cost(plan, reads or {}),
@@ -75,10 +79,18 @@ def _playlists(plan: Plan, verbose: bool) -> str:
     summary = ", ".join(f"{number(count)} {label}" for count, label in counts if count)
     lines = [f"Playlists ({number(outline.in_source)}): {summary}"]
     unchanged = [p for p in plan.playlists if p.change is PlaylistChange.UNCHANGED]
-    lines.extend(_playlist_line(p) for p in plan.playlists if verbose or p not in unchanged)
+    unchosen = [p for p in plan.playlists if p.skip_reason in _NOT_CHOSEN]
+    hidden = [] if verbose else [*unchanged, *unchosen]
+    lines.extend(_playlist_line(p) for p in plan.playlists if p not in hidden)
     if unchanged and not verbose:
         lines.append(f"  = {plural(len(unchanged), 'playlist')} already there, not listed")
+    if unchosen and not verbose:
+        lines.append(f"  - {plural(len(unchosen), 'playlist')} not chosen, not listed "
+                     "(--full lists them)")
     return "\n".join(lines)
+
+
+_NOT_CHOSEN = (SkipReason.NOT_INCLUDED, SkipReason.CATEGORY_OFF)
 
 
 def _playlist_line(playlist: PlaylistOutline) -> str:
@@ -135,11 +147,36 @@ def _saved(plan: Plan) -> str:
     for row in rows:
         if not row.in_source:
             continue
-        note = "  (turned off)" if row.category in turned_off else ""
+        note = "  (not chosen)" if row.category in turned_off else ""
         lines.append(
             f"  {CATEGORY_NAMES[row.category]:<20}{number(row.new):>8}"
             f"{number(row.already_there):>15}{number(row.skipped):>9}{note}"
         )
+    return "\n".join(lines)
+
+
+def _left_out(out: LeftOut) -> str:
+    """What the selection leaves out: categories not chosen, playlists by the pattern that
+    excluded them, and how many are not among those chosen."""
+    if out.is_empty:
+        return ""
+    lines = ["Left out by the selection:"]
+    if out.categories:
+        categories = ", ".join(CATEGORY_NAMES[category] for category in out.categories)
+        lines.append(f"  - not chosen: {categories}")
+    excluded: dict[str, list[str]] = {}
+    unchosen: dict[str, int] = {}
+    for playlist in out.playlists:
+        if playlist.reason is SkipReason.EXCLUDED:
+            excluded.setdefault(playlist.by, []).append(quoted(playlist.name))
+        elif playlist.reason is SkipReason.NOT_INCLUDED:
+            unchosen[playlist.by] = unchosen.get(playlist.by, 0) + 1
+    for pattern, names in excluded.items():
+        lines.append(f"  - excluded by {quoted(pattern)}: {', '.join(names)}")
+    for patterns, count in unchosen.items():
+        lines.append(f"  - {plural(count, 'playlist')} matching none of: {patterns}")
+    lines.extend(f"  ! {quoted(pattern)} matches no playlist of the source: a typo?"
+                 for pattern in out.unmatched)
     return "\n".join(lines)
 
 
@@ -196,7 +233,8 @@ def _cost(plan: Plan, reads: Mapping[str, int]) -> str:
 
 def _verdict(plan: Plan) -> str:
     if plan.is_empty:
-        return "Nothing to do: the target already has everything that can move."
+        chosen = "" if left_out(plan).is_empty else " chosen"
+        return f"Nothing to do: the target already has everything{chosen} that can move."
     changes = [outline.change for outline in plan.playlists]
     parts = [
         (changes.count(PlaylistChange.CREATE), "playlist to create", "playlists to create"),

@@ -81,8 +81,8 @@ def check_transfer(
 
 
 def _chosen(playlist: Playlist, options: PlanOptions) -> bool:
-    return (options.wants(Category.PLAYLISTS) and options.is_included(playlist.name)
-            and options.excluding_pattern(playlist.name) is None)
+    return (options.wants(Category.PLAYLISTS) and options.is_included(playlist.name, playlist.id)
+            and options.excluding_pattern(playlist.name, playlist.id) is None)
 
 
 def movable(playlist: Playlist) -> list[str]:

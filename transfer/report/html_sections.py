@@ -177,7 +177,7 @@ def _by_reason(items: Iterable[SkippedItem]) -> list[tuple[SkipReason, list[Skip
 
 
 def _skipped_row(item: SkippedItem) -> Html:
-    if item.reason is SkipReason.CATEGORY_OFF:
+    if item.reason is SkipReason.CATEGORY_OFF and item.category is not Category.PLAYLISTS:
         label = f"{CATEGORY_NAMES[item.category]}: {plural(item.count, 'item')}"
         return h("tr", h("td", label), h("td", ""), h("td", ""), h("td", ""))
     title_cell = h("td", name(item.name, fallback="(Spotify gives no name)"),

@@ -124,7 +124,7 @@ def _not_moved(skipped: Iterable[SkippedItem], full: bool) -> str:
 
 
 def _named(item: SkippedItem) -> str:
-    if item.reason is SkipReason.CATEGORY_OFF:
+    if item.reason is SkipReason.CATEGORY_OFF and item.category is not Category.PLAYLISTS:
         return f"{CATEGORY_NAMES[item.category]}: {plural(item.count, 'item')}"
     name = quoted(item.name) if item.name else "(no name)"
     artists = [artist for artist in item.artists if artist]

@@ -18,6 +18,7 @@ from typing import Any
 from transfer.errors import TransferError
 from transfer.journal import Journal, RunKind, RunRecord, RunState
 from transfer.models import Account
+from transfer.plan.selection import load_selection
 from transfer.report import ReportDocument, build_report, report_files
 from transfer.report.html import html_report_path
 from transfer.status.document import (
@@ -85,6 +86,7 @@ def _read_pair(journal: Journal, file: JournalFile, context: StatusContext) -> P
     statuses = {kind: _run_status(journal, runs[kind], report, undo, context)
                 for kind, report in reports.items()}
     latest = max(reports.values(), key=lambda report: report.run.id, default=None)
+    selection = load_selection(journal)
     status = PairStatus(
         source=latest.source if latest else Account(id=file.source_id),
         target=latest.target if latest else Account(id=file.target_id),
@@ -93,6 +95,7 @@ def _read_pair(journal: Journal, file: JournalFile, context: StatusContext) -> P
         sync=statuses.get(RunKind.SYNC),
         undo=_undo_status(journal, undo, context) if undo is not None else None,
         in_target=len(journal.added()),
+        selection=None if selection.is_empty else selection,
     )
     return PairView(status, reports)
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from transfer.journal import RunKind, RunState
 from transfer.models import Account
+from transfer.plan.selection import Selection
 from transfer.report import CategoryResult, FailedAction, SkippedItem, Summary
 
 STATUS_DOCUMENT = "spotify-transfer/status"
@@ -90,6 +91,10 @@ class PairStatus(_Doc):
     in_target: int | None = Field(
         None, description="items the tool added to the target and has not taken back (what "
                           "`undo` would remove)")
+    selection: Selection | None = Field(
+        None, description="the selection kept for the pair (--only, --playlist, "
+                          "--exclude-playlist), which the next transfer or sync follows; null: "
+                          "none, the settings decide")
 
 
 class StatusDocument(_Doc):

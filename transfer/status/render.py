@@ -9,6 +9,7 @@ from pathlib import Path
 
 from transfer.journal import RunKind, RunState
 from transfer.models import Account
+from transfer.plan.selection import described
 from transfer.render.words import duration, number, plural
 from transfer.report import ReportDocument, render_summary
 from transfer.status.collect import PairView, StatusView
@@ -37,8 +38,16 @@ def _pair(view: PairView, now: datetime, full: bool) -> str:
         _run("Sync", pair.sync, view.reports.get(RunKind.SYNC), now, full),
         _undo(pair.undo, now),
         _in_target(pair),
+        _selection(pair),
     ]
     return "\n".join(section for section in sections if section)
+
+
+def _selection(pair: PairStatus) -> str:
+    if pair.selection is None:
+        return ""
+    return (f"  Selection kept (the next transfer and sync follow it; flags replace it, --all "
+            f"clears it): {'; '.join(described(pair.selection))}.")
 
 
 def _account(account: Account) -> str:

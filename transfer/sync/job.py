@@ -28,6 +28,7 @@ from transfer.errors import TransferError
 from transfer.journal import Journal, RunKind
 from transfer.models import Account
 from transfer.plan import PlanOptions, refusal
+from transfer.plan.selection import Selection, load_selection
 from transfer.progress import NoProgress, Progress
 from transfer.spotify import SpotifyAdapter
 from transfer.spotify.retry import utc_now
@@ -49,6 +50,8 @@ class SyncRequest:
     force: bool = False
     full: bool = False
     """Read everything this time instead of only what changed."""
+    selection: Selection | None = None
+    """A selection given for this sync (it then replaces the one kept for the pair)."""
 
 
 @dataclass
@@ -70,7 +73,8 @@ class SyncJob:
     """One sync between the accounts of ``source`` and ``target``.
 
     ``options`` are the ``[transfer]`` settings as plan options; ``identify_*`` say who each
-    account is and ``open_journal`` opens the journal of the pair.
+    account is and ``open_journal`` opens the journal of the pair. The selection kept for the
+    pair (or the one in ``request``, which replaces it) applies over ``options``.
     """
 
     source: SpotifyAdapter
@@ -129,11 +133,14 @@ class SyncJob:
                                    if record.updated_at >= started)
 
     def _engine(self, journal: Journal) -> Engine:
-        options = self.options.model_copy(update={"sync": True, "mirror": self.request.mirror})
+        given = self.request.selection
+        selection = given if given is not None else load_selection(journal)
+        options = selection.plan_options(self.options).model_copy(
+            update={"sync": True, "mirror": self.request.mirror})
         reader = ChangesReader(playlist_pages=self.playlist_pages, full=self.request.full)
         return Engine(target=self.target, journal=journal, source=self.source, options=options,
                       progress=self.progress, clock=self.clock, kind=RunKind.SYNC,
-                      reader=reader)
+                      reader=reader, selection=selection)
 
     def _refuse_suspicious(self, prepared: PreparedPlan) -> None:
         outline = prepared.plan.mirror
