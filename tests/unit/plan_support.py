@@ -22,6 +22,7 @@ from transfer.models import (
 )
 from transfer.plan import (
     AddPlaylistItems,
+    AdoptPlaylist,
     CreatePlaylist,
     Plan,
     PlanOptions,
@@ -105,7 +106,9 @@ class SimulatedTarget:
 
     def apply(self, actions: Iterable[WriteAction | Skip]) -> SimulatedTarget:
         for action in actions:
-            if not isinstance(action, Skip):
+            if isinstance(action, AdoptPlaylist):
+                self._adopt(action)  # no call: the journal records it
+            elif not isinstance(action, Skip):
                 self.calls += 1
                 self._apply(action)
         return self
@@ -144,6 +147,19 @@ class SimulatedTarget:
         self.links[action.source_playlist_id] = PlaylistLink(
             source_playlist_id=action.source_playlist_id, target_playlist_id=copy_id,
             details=details, target_snapshot_id=copy.snapshot_id,
+        )
+
+    def _adopt(self, action: AdoptPlaylist) -> None:
+        assert action.source_playlist_id not in self.links, "adopted while linked"
+        details = PlaylistDetails(
+            name=action.name, description=action.description, public=action.public,
+            collaborative=action.collaborative,
+        )
+        self.links[action.source_playlist_id] = PlaylistLink(
+            source_playlist_id=action.source_playlist_id,
+            target_playlist_id=action.target_playlist_id, details=details,
+            target_uris=action.target_uris, target_snapshot_id=action.target_snapshot_id,
+            cover_url=action.cover_url,
         )
 
     def _add(self, action: AddPlaylistItems) -> None:

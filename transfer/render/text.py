@@ -74,7 +74,8 @@ def _playlists(plan: Plan, verbose: bool) -> str:
     ]
     summary = ", ".join(f"{number(count)} {label}" for count, label in counts if count)
     lines = [f"Playlists ({number(outline.in_source)}): {summary}"]
-    unchanged = [p for p in plan.playlists if p.change is PlaylistChange.UNCHANGED]
+    unchanged = [p for p in plan.playlists
+                 if p.change is PlaylistChange.UNCHANGED and not p.adopted]
     lines.extend(_playlist_line(p) for p in plan.playlists if verbose or p not in unchanged)
     if unchanged and not verbose:
         lines.append(f"  = {plural(len(unchanged), 'playlist')} already there, not listed")
@@ -99,6 +100,8 @@ def _playlist_words(playlist: PlaylistOutline) -> tuple[str, str, str]:
     reason = playlist.skip_reason.text if playlist.skip_reason else ""
     if playlist.skip_detail:
         reason += f" ({playlist.skip_detail})"
+    if change is PlaylistChange.UNCHANGED and playlist.adopted:
+        return "=", "adopt", f": a copy already in the target; {reason}"
     if change is PlaylistChange.UNCHANGED:
         return "=", "keep", f": {reason}"
     return "-", "skip", f": {reason}"
@@ -114,7 +117,7 @@ def _create_counts(playlist: PlaylistOutline) -> str:
 
 
 def _update_counts(playlist: PlaylistOutline) -> str:
-    parts = []
+    parts = ["adopting the copy already in the target"] if playlist.adopted else []
     if playlist.adding:
         parts.append(f"+{plural(playlist.adding, 'item')} "
                      f"({number(playlist.already_there)} already there)")
