@@ -49,7 +49,7 @@ def test_a_complete_copy_is_adopted_and_nothing_is_written() -> None:
 
 
 def test_a_copy_stopped_midway_is_adopted_and_only_the_rest_is_added() -> None:
-    plan = diff(SOURCE, target(theirs("c1", ROAD[:100], name="Road trip")))
+    plan = diff(SOURCE, target(theirs("c1", ROAD[:100], name="Road trip", description="summer")))
     assert not _of(plan, CreatePlaylist)
     assert [type(action) for action in plan.writes] == [AdoptPlaylist, AddPlaylistItems]
     (add,) = _of(plan, AddPlaylistItems)
@@ -58,7 +58,8 @@ def test_a_copy_stopped_midway_is_adopted_and_only_the_rest_is_added() -> None:
 
 
 def test_after_adopting_the_next_plan_is_empty() -> None:
-    simulated = SimulatedTarget(target(theirs("c1", ROAD[:30], name="Road trip")))
+    simulated = SimulatedTarget(target(theirs("c1", ROAD[:30], name="Road trip",
+                                              description="summer")))
     simulated.apply_plan(diff(SOURCE, simulated.library))
     assert [entry.uri for entry in simulated.library.playlists[0].entries or ()] == ROAD
     again = diff(SOURCE, simulated.library, links=simulated.links)
@@ -80,9 +81,13 @@ def test_a_longer_playlist_is_never_adopted() -> None:
     assert _of(plan, CreatePlaylist) and not _of(plan, AdoptPlaylist)
 
 
-def test_an_empty_playlist_is_adopted_only_with_the_source_description() -> None:
+def test_a_start_of_the_items_is_adopted_only_with_the_source_description() -> None:
     empty_mine = theirs("mine", [], name="Road trip", description="my own")
     assert _of(diff(SOURCE, target(empty_mine)), CreatePlaylist)
+    started_mine = theirs("mine", ROAD[:2], name="Road trip", description="my own")
+    assert _of(diff(SOURCE, target(started_mine)), CreatePlaylist)
+    whole = theirs("whole", ROAD, name="Road trip", description="edited in the target")
+    assert _of(diff(SOURCE, target(whole)), AdoptPlaylist), "all the items: a copy"
     empty_copy = theirs("copy", [], name="Road trip", description="summer")
     plan = diff(SOURCE, target(empty_copy))
     assert [a.target_playlist_id for a in _of(plan, AdoptPlaylist)] == ["copy"]
@@ -91,12 +96,12 @@ def test_an_empty_playlist_is_adopted_only_with_the_source_description() -> None
 
 def test_an_escaped_description_matches() -> None:
     source = library(playlists=(owned("p1", ROAD, name="Mix", description="rock & roll"),))
-    copy = theirs("c1", [], name="Mix", description="rock &amp; roll")
+    copy = theirs("c1", ROAD[:5], name="Mix", description="rock &amp; roll")
     assert _of(diff(source, target(copy)), AdoptPlaylist)
 
 
 def test_of_two_copies_the_fullest_is_adopted_and_the_other_named() -> None:
-    partial = theirs("partial", ROAD[:50], name="Road trip")
+    partial = theirs("partial", ROAD[:50], name="Road trip", description="summer")
     full = theirs("full", ROAD, name="Road trip")
     plan = diff(SOURCE, target(partial, full))
     assert [a.target_playlist_id for a in _of(plan, AdoptPlaylist)] == ["full"]

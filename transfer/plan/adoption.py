@@ -5,10 +5,11 @@ A playlist of the target is taken as the copy of a source playlist that has no l
 
 - the target owns it and no link names it already;
 - its name is the one the tool gives the copy (``name_prefix`` and ``name_suffix`` applied);
-- its items are the source's movable items in the same order, or a start of them (a run
-  stopped midway: only the rest is then added). An empty playlist is the start of anything, so
-  one is adopted only when its description is the source's too (a run stopped right after the
-  create); an empty playlist of the user's own that merely shares the name is left alone.
+- its items are the source's movable items in the same order; or a start of them (a run
+  stopped midway: only the rest is then added) when its description is also the source's, as
+  the tool set it at the create. A start is weaker evidence than the whole (an empty playlist
+  is the start of anything), so a playlist of the user's own that shares the name and the
+  first items but has a description of its own is left alone.
 
 A playlist holding anything else is never adopted: it stays as it is and the source playlist
 gets a new copy beside it. No marker is written on copies: a copy carries the source's very
@@ -67,8 +68,8 @@ class Adoptions:
         if self.other_items:
             notes.append(
                 f"Not adopted: {_count(len(self.other_items), 'playlist')} of the target named "
-                f"like a copy but holding other items ({_names(self.other_items)}); left as "
-                "they are."
+                f"like a copy but holding other items, or only the first of them under a "
+                f"description of their own ({_names(self.other_items)}); left as they are."
             )
         if self.spare:
             notes.append(
@@ -137,14 +138,15 @@ def _candidate(playlist: Playlist, names: Mapping[str, list[Playlist]], linked: 
 
 
 def _fits(copy: Playlist, original: Playlist) -> bool:
-    """Whether ``copy`` holds ``original``'s movable items or a start of them (an empty one
-    only with the same description)."""
+    """Whether ``copy`` holds ``original``'s movable items, or a start of them and the same
+    description."""
     if copy.entries is None or original.entries is None:
         return False
     present = [entry.uri for entry in copy.entries]
-    if not is_prefix(present, carried_entries(original)[0]):
+    wanted = carried_entries(original)[0]
+    if not is_prefix(present, wanted):
         return False
-    return bool(present) or _same_text(copy.description, original.description)
+    return len(present) == len(wanted) or _same_text(copy.description, original.description)
 
 
 def _same_text(one: str, other: str) -> bool:
