@@ -25,8 +25,8 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 DAMAGED_ADVICE = (
     "The journal records what was already moved and which playlists this tool created. "
     "Restore it from a backup if you have one. Otherwise move it aside and run again: saved "
-    "items are never doubled, but playlists created earlier would be created once more, and "
-    "`undo` cannot reach what the old journal recorded."
+    "items are never doubled and the copies already in the target are adopted, not made "
+    "again; `undo` then reaches those copies but not the saves the old journal recorded."
 )
 UNWRITABLE_ADVICE = (
     "Check the folder's permissions and free space, or set SPOTIFY_TRANSFER_HOME to a folder "
