@@ -17,7 +17,7 @@ from math import ceil
 import pytest
 
 from tests.conftest import SOURCE_USER, TARGET_USER, log_in_headless, make_adapter, small_seed
-from tests.e2e.cli_support import links, run_cli, start_cli
+from tests.e2e.cli_support import links, reports, run_cli, start_cli
 from tests.e2e.engine_support import assert_transferred
 from transfer.config import Settings
 from transfer.export import read_library
@@ -104,6 +104,8 @@ def test_a_removed_state_folder_doubles_nothing_on_the_builtin_seed(
           f"({copy_pages} of them the adopted copies' items), plus who each account is")
     assert used <= (least_reads + 2) * 1.05, (used, least_reads, server.request_log.counts())
 
+    report = reports(settings.home)[-1]
+    assert sum(playlist["adopted"] for playlist in report["playlists"]) == len(owned)
     document = plan_document()
     assert document["summary"]["empty"], "the plan after adopting is empty"  # type: ignore[index]
 
@@ -170,6 +172,31 @@ def test_a_killed_transfer_whose_state_is_removed_is_completed_not_doubled(
                                                   for link in adopted.values())
     assert_transferred(before, after, adopted)
     assert plan_document()["summary"]["empty"]  # type: ignore[index]
+
+
+def test_a_sync_after_a_removed_state_folder_adopts_then_carries_changes(
+    small: tuple[SandboxServer, Settings]
+) -> None:
+    server, settings = small
+    assert run_cli("transfer", "--yes").exit_code == 0
+    first = server.state.dump()
+    lose_state(settings, server)
+    server.request_log.reset()
+    result = run_cli("sync")
+    assert result.exit_code == 0, result.output
+    assert server.request_log.writes() == 0
+    assert server.state.dump().libraries[TARGET_USER] == first.libraries[TARGET_USER]
+    adopted = links(settings.home)
+    assert set(adopted) == set(owned_ids(first))
+
+    original = owned_ids(first)[0]
+    new_track = "spotify:track:" + next(t.id for t in first.catalog.tracks if t.available)
+    make_adapter(settings, "source", []).add_items(original, [new_track])
+    assert run_cli("sync").exit_code == 0
+    copy = next(p for p in server.state.dump().playlists
+                if p.id == adopted[original].target_playlist_id)
+    assert copy.entries[-1].uri == new_track, "the adopted copy is continued by sync"
+    assert len(target_copies(server.state.dump())) == len(adopted), "nothing made twice"
 
 
 def test_undo_removes_adopted_copies(small: tuple[SandboxServer, Settings]) -> None:

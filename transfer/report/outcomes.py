@@ -125,6 +125,7 @@ def _playlist_result(
         change=outline.change,
         status=_status(outline.change, own),
         target_id=target_id,
+        adopted=outline.adopted,
         target_url=playlist_url(target_id),
         target_name=_target_name(writes, link) if outline.relation == "owned" else None,
         entries=outline.entries,
