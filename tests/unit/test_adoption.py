@@ -17,6 +17,7 @@ from transfer.plan import (
     diff,
 )
 from transfer.plan.adoption import unlinked_by_name, worth_reading
+from transfer.render import render_plan
 
 ROAD = tracks("road", 130)
 
@@ -164,3 +165,13 @@ def test_only_candidates_no_longer_than_the_source_are_read() -> None:
     assert not worth_reading(listed.model_copy(update={"total": 131}), names, ())
     assert not worth_reading(listed.model_copy(update={"name": "Other"}), names, ())
     assert not worth_reading(listed, names, ["c1"]), "a linked copy is not a candidate"
+
+
+def test_the_plan_text_names_each_adopted_copy() -> None:
+    source = library(playlists=(*SOURCE.playlists, owned("p2", ROAD[:3], name="Short")))
+    plan = diff(source, target(theirs("c1", ROAD, name="Road trip"),
+                               theirs("c2", ROAD[:1], name="Short", description="")))
+    text = render_plan(plan)
+    assert "= adopt     “Road trip”: a copy found in the target, up to date" in text
+    assert "~ update    “Short”: adopting the copy found in the target, +2 items" in text
+    assert "Plan: 2 copies to adopt (no call), 2 items to add to playlists." in text

@@ -101,7 +101,7 @@ def _playlist_words(playlist: PlaylistOutline) -> tuple[str, str, str]:
     if playlist.skip_detail:
         reason += f" ({playlist.skip_detail})"
     if change is PlaylistChange.UNCHANGED and playlist.adopted:
-        return "=", "adopt", f": a copy already in the target; {reason}"
+        return "=", "adopt", ": a copy found in the target, up to date"
     if change is PlaylistChange.UNCHANGED:
         return "=", "keep", f": {reason}"
     return "-", "skip", f": {reason}"
@@ -117,7 +117,7 @@ def _create_counts(playlist: PlaylistOutline) -> str:
 
 
 def _update_counts(playlist: PlaylistOutline) -> str:
-    parts = ["adopting the copy already in the target"] if playlist.adopted else []
+    parts = ["adopting the copy found in the target"] if playlist.adopted else []
     if playlist.adding:
         parts.append(f"+{plural(playlist.adding, 'item')} "
                      f"({number(playlist.already_there)} already there)")
@@ -204,6 +204,8 @@ def _verdict(plan: Plan) -> str:
     parts = [
         (changes.count(PlaylistChange.CREATE), "playlist to create", "playlists to create"),
         (changes.count(PlaylistChange.FOLLOW), "playlist to follow", "playlists to follow"),
+        (sum(o.adopted for o in plan.playlists), "copy to adopt (no call)",
+         "copies to adopt (no call)"),
         (sum(o.adding for o in plan.playlists), "item to add to playlists",
          "items to add to playlists"),
         (sum(plan.category(c).new for c in SAVED_CATEGORIES), "item to save", "items to save"),
