@@ -13,6 +13,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from math import ceil
+from pathlib import Path
 
 import pytest
 
@@ -197,6 +198,24 @@ def test_a_sync_after_a_removed_state_folder_adopts_then_carries_changes(
                 if p.id == adopted[original].target_playlist_id)
     assert copy.entries[-1].uri == new_track, "the adopted copy is continued by sync"
     assert len(target_copies(server.state.dump())) == len(adopted), "nothing made twice"
+
+
+def test_a_transfer_from_a_snapshot_after_a_removed_state_folder_adopts(
+    small: tuple[SandboxServer, Settings], tmp_path: Path
+) -> None:
+    server, settings = small
+    before = server.state.dump()
+    snapshot = tmp_path / "backup.json"
+    assert run_cli("export", "-o", str(snapshot)).exit_code == 0
+    assert run_cli("transfer", "--yes", "--from-snapshot", str(snapshot)).exit_code == 0
+    first = server.state.dump()
+    lose_state(settings, server)
+    server.request_log.reset()
+    result = run_cli("transfer", "--yes", "--from-snapshot", str(snapshot))
+    assert result.exit_code == 0, result.output
+    assert "Adopting" in result.stdout and server.request_log.writes() == 0
+    assert server.state.dump().libraries[TARGET_USER] == first.libraries[TARGET_USER]
+    assert_transferred(before, server.state.dump(), links(settings.home))
 
 
 def test_undo_removes_adopted_copies(small: tuple[SandboxServer, Settings]) -> None:
