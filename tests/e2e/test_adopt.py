@@ -221,12 +221,15 @@ def test_a_transfer_from_a_snapshot_after_a_removed_state_folder_adopts(
 def test_undo_removes_adopted_copies(small: tuple[SandboxServer, Settings]) -> None:
     server, settings = small
     assert run_cli("transfer", "--yes").exit_code == 0
-    saved = server.state.dump().libraries[TARGET_USER].tracks
+    first = server.state.dump()
+    saved = first.libraries[TARGET_USER].tracks
     lose_state(settings, server)
     assert run_cli("transfer", "--yes").exit_code == 0
 
     preview = run_cli("undo", "--yes")
     assert preview.exit_code == 0, preview.output
+    adopted = preview.stdout.count(": a copy adopted when its journal was lost (")
+    assert adopted == len(owned_ids(first)), preview.stdout
     after = server.state.dump()
     assert target_copies(after) == [], "the adopted copies are removed"
     assert after.libraries[TARGET_USER].tracks == saved, (
