@@ -6,7 +6,7 @@ the categories chosen. The target: its playlist list, the items of the tool's co
 be trusted from the journal, the items of its own playlists that may be copies to adopt (named
 as the copy of a source playlist with no link is named, and no longer than it: see
 :mod:`transfer.plan.adoption`), and the same saved collections. Followed playlists are never read
-(Spotify refuses their items since February 2026) and the target's own playlists are not
+(Spotify refuses their items since February 2026) and the target's other playlists are not
 needed.
 
 How much is read is the reader's choice (:class:`LibraryReader`): :class:`FullReader` reads as

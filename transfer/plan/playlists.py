@@ -126,14 +126,14 @@ def _adopt_copy(playlist: Playlist, options: PlanOptions, copy: Playlist) -> Pla
     none are changed), the items it holds, and the source's custom cover if the copy has one
     of its own; then continue it like any linked copy."""
     details = target_details(playlist, options)
-    covered = copy.cover is not None and copy.cover.custom and playlist.cover is not None
+    has_own_cover = copy.cover is not None and copy.cover.custom
     link = PlaylistLink(
         source_playlist_id=playlist.id,
         target_playlist_id=copy.id,
         details=details,
         target_uris=tuple(entry.uri for entry in copy.entries or ()),
         target_snapshot_id=copy.snapshot_id,
-        cover_url=playlist.cover.url if covered and playlist.cover is not None else None,
+        cover_url=playlist.cover.url if has_own_cover and playlist.cover else None,
     )
     adopt = AdoptPlaylist(
         source_playlist_id=playlist.id,
