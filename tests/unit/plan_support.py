@@ -285,7 +285,8 @@ def source_playlists(draw: st.DrawFn) -> tuple[Playlist, ...]:
 @st.composite
 def libraries(draw: st.DrawFn, account: str, source: bool = True) -> Library:
     """A source library, or (``source=False``) a target one: saved items dated a year before
-    the source's, some followed playlists, and a playlist of its own named like a source one."""
+    the source's, some followed playlists, and a playlist of its own named like a source one
+    (with items and a description of its own, so it is never taken for a copy)."""
     since = EPOCH if source else EPOCH - timedelta(days=365)
     parts: dict[str, object] = {
         "liked_songs": draw(_saved_of(Kind.TRACK, 160, 130, since)),
@@ -299,9 +300,8 @@ def libraries(draw: st.DrawFn, account: str, source: bool = True) -> Library:
         parts["playlists"] = draw(source_playlists())
     else:
         follows = draw(st.lists(st.integers(0, 9), unique=True, max_size=4))
-        mine = owned("mine", ["spotify:track:t1"], name="Chill").model_copy(
-            update={"owner_id": account}
-        )
+        mine = owned("mine", ["spotify:track:own1"], name="Chill",
+                     description="my own").model_copy(update={"owner_id": account})
         parts["playlists"] = (*(followed(f"f{n}") for n in follows), mine)
     return library(account, **parts)
 

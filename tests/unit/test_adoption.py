@@ -4,7 +4,19 @@ notes say what was decided."""
 
 from __future__ import annotations
 
-from tests.unit.plan_support import CUSTOM_COVER, SimulatedTarget, library, owned, tracks
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.unit.plan_support import (
+    CUSTOM_COVER,
+    SimulatedTarget,
+    carried,
+    libraries,
+    library,
+    owned,
+    plan_options,
+    tracks,
+)
 from transfer.models import Cover, Library, Playlist
 from transfer.plan import (
     AddPlaylistItems,
@@ -17,6 +29,7 @@ from transfer.plan import (
     diff,
 )
 from transfer.plan.adoption import unlinked_by_name, worth_reading
+from transfer.plan.playlists import is_selected
 from transfer.render import render_plan
 
 ROAD = tracks("road", 130)
@@ -175,3 +188,28 @@ def test_the_plan_text_names_each_adopted_copy() -> None:
     assert "= adopt     “Road trip”: a copy found in the target, up to date" in text
     assert "~ update    “Short”: adopting the copy found in the target, +2 items" in text
     assert "Plan: 2 copies to adopt (no call), 2 items to add to playlists." in text
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(libraries("alex.old"), libraries("alex.new", source=False), plan_options, st.floats(0, 1))
+def test_a_transfer_replanned_after_its_links_were_lost_doubles_nothing(
+    source: Library, target_library: Library, options: PlanOptions, share: float
+) -> None:
+    """A transfer stopped anywhere, its journal lost, planned again: each copy is adopted or
+    made once, holds its source's items, and the plan after it is empty."""
+    plan = diff(source, target_library, options)
+    cut = int(len(plan.writes) * share)
+    stopped = SimulatedTarget(target_library).apply(plan.writes[:cut])
+    lost = SimulatedTarget(stopped.library, created=stopped.created)
+    lost.apply_plan(diff(source, lost.library, options, fresh_journal=True))
+    wanted = {p.id: p for p in source.playlists
+              if p.relation == "owned" and is_selected(p, options)}
+    assert set(lost.links) == set(wanted)
+    copies = {p.id: p for p in lost.library.playlists}
+    for source_id, link in lost.links.items():
+        held = [entry.uri for entry in copies[link.target_playlist_id].entries or ()]
+        assert held == carried(wanted[source_id])
+    owned_ids = [p.id for p in lost.library.playlists if p.relation == "owned"]
+    assert sorted(owned_ids) == sorted([*(link.target_playlist_id for link in
+                                          lost.links.values()), "mine"]), "a copy made twice"
+    assert diff(source, lost.library, options, lost.links).is_empty
