@@ -128,6 +128,9 @@ def test_an_emptied_journal_is_a_new_one_and_doubles_nothing(
     assert "Adopting" in result.stdout
     assert server.request_log.writes() == 0
     assert server.state.dump().libraries[TARGET_USER] == first.libraries[TARGET_USER]
+    folder = settings.home / "reports" / f"{SOURCE_USER}__{TARGET_USER}"
+    page = max(folder.glob("*.html"), key=lambda path: path.stat().st_mtime_ns).read_text()
+    assert page.count("adopted: found in the target") == len(owned_ids(first))
     assert_transferred(before, server.state.dump(), links(settings.home))
     assert plan_document()["summary"]["empty"]  # type: ignore[index]
 
