@@ -52,6 +52,16 @@ def lose_state(settings: Settings, server: SandboxServer) -> None:
     log_in_headless(settings, server)
 
 
+def remove_while_in_use(folder: Path) -> None:
+    """``rm -rf`` of a folder a running process may be adding files to."""
+    for _ in range(20):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{folder} could not be removed")
+
+
 def plan_document() -> dict[str, object]:
     result = run_cli("plan", "--json")
     assert result.exit_code == 0, result.output
@@ -249,7 +259,7 @@ def test_a_state_folder_removed_during_a_transfer_fails_it(
     before = server.state.dump()
     process = start_cli("transfer", "--yes")
     wait_for_writes(server, 6, process)
-    shutil.rmtree(settings.home)
+    remove_while_in_use(settings.home)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 1, stderr
     assert "was removed while this run was going on" in stderr
