@@ -22,6 +22,7 @@ from transfer.models import (
 )
 from transfer.plan import (
     AddPlaylistItems,
+    AdoptPlaylist,
     CreatePlaylist,
     Plan,
     PlanOptions,
@@ -105,7 +106,9 @@ class SimulatedTarget:
 
     def apply(self, actions: Iterable[WriteAction | Skip]) -> SimulatedTarget:
         for action in actions:
-            if not isinstance(action, Skip):
+            if isinstance(action, AdoptPlaylist):
+                self._adopt(action)  # no call: the journal records it
+            elif not isinstance(action, Skip):
                 self.calls += 1
                 self._apply(action)
         return self
@@ -144,6 +147,19 @@ class SimulatedTarget:
         self.links[action.source_playlist_id] = PlaylistLink(
             source_playlist_id=action.source_playlist_id, target_playlist_id=copy_id,
             details=details, target_snapshot_id=copy.snapshot_id,
+        )
+
+    def _adopt(self, action: AdoptPlaylist) -> None:
+        assert action.source_playlist_id not in self.links, "adopted while linked"
+        details = PlaylistDetails(
+            name=action.name, description=action.description, public=action.public,
+            collaborative=action.collaborative,
+        )
+        self.links[action.source_playlist_id] = PlaylistLink(
+            source_playlist_id=action.source_playlist_id,
+            target_playlist_id=action.target_playlist_id, details=details,
+            target_uris=action.target_uris, target_snapshot_id=action.target_snapshot_id,
+            cover_url=action.cover_url,
         )
 
     def _add(self, action: AddPlaylistItems) -> None:
@@ -269,7 +285,8 @@ def source_playlists(draw: st.DrawFn) -> tuple[Playlist, ...]:
 @st.composite
 def libraries(draw: st.DrawFn, account: str, source: bool = True) -> Library:
     """A source library, or (``source=False``) a target one: saved items dated a year before
-    the source's, some followed playlists, and a playlist of its own named like a source one."""
+    the source's, some followed playlists, and a playlist of its own named like a source one
+    (with items and a description of its own, so it is never taken for a copy)."""
     since = EPOCH if source else EPOCH - timedelta(days=365)
     parts: dict[str, object] = {
         "liked_songs": draw(_saved_of(Kind.TRACK, 160, 130, since)),
@@ -283,9 +300,8 @@ def libraries(draw: st.DrawFn, account: str, source: bool = True) -> Library:
         parts["playlists"] = draw(source_playlists())
     else:
         follows = draw(st.lists(st.integers(0, 9), unique=True, max_size=4))
-        mine = owned("mine", ["spotify:track:t1"], name="Chill").model_copy(
-            update={"owner_id": account}
-        )
+        mine = owned("mine", ["spotify:track:own1"], name="Chill",
+                     description="my own").model_copy(update={"owner_id": account})
         parts["playlists"] = (*(followed(f"f{n}") for n in follows), mine)
     return library(account, **parts)
 

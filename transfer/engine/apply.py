@@ -23,6 +23,7 @@ from transfer.models import id_of
 from transfer.plan import (
     Action,
     AddPlaylistItems,
+    AdoptPlaylist,
     CreatePlaylist,
     RemoveLibraryItems,
     RemovePlaylistItems,
@@ -109,6 +110,7 @@ class Applier:
             raise ValueError(f"{key} is a skip: nothing to send")
         sender: dict[type, Callable[[Any, str], None]] = {
             CreatePlaylist: self._create,
+            AdoptPlaylist: self._adopt,
             AddPlaylistItems: self._add,
             UploadCover: self._cover,
             UpdatePlaylistDetails: self._details,
@@ -127,6 +129,12 @@ class Applier:
         )
         self.journal.mark_done(self.run_id, key, target_playlist_id=playlist_id)
         self._copies[action.source_playlist_id] = playlist_id
+
+    def _adopt(self, action: AdoptPlaylist, key: str) -> None:
+        """No request: the journal records the copy found in the target as the tool's."""
+        self.journal.mark_done(self.run_id, key, target_playlist_id=action.target_playlist_id,
+                               snapshot_id=action.target_snapshot_id)
+        self._copies[action.source_playlist_id] = action.target_playlist_id
 
     def _add(self, action: AddPlaylistItems, key: str) -> None:
         copy_id = self._copy_of(action)

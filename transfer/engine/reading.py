@@ -3,8 +3,10 @@
 The source: its playlist list, the items of the owned playlists that are selected and not
 already carried at their current snapshot (a copy's link says so), and the saved collections of
 the categories chosen. The target: its playlist list, the items of the tool's copies that cannot
-be trusted from the journal, and the same saved collections. Followed playlists are never read
-(Spotify refuses their items since February 2026) and the target's own playlists are not
+be trusted from the journal, the items of its own playlists that may be copies to adopt (named
+as the copy of a source playlist with no link is named, and no longer than it: see
+:mod:`transfer.plan.adoption`), and the same saved collections. Followed playlists are never read
+(Spotify refuses their items since February 2026) and the target's other playlists are not
 needed.
 
 How much is read is the reader's choice (:class:`LibraryReader`): :class:`FullReader` reads as
@@ -38,6 +40,7 @@ from transfer.plan import (
     copy_needs_reading,
     source_needs_reading,
 )
+from transfer.plan.adoption import unlinked_by_name, worth_reading
 from transfer.progress import Progress
 from transfer.spotify import SpotifyAdapter
 from transfer.spotify.retry import utc_now
@@ -189,12 +192,14 @@ def read_target(
     check_accounts(source.account, account)
     by_source = {playlist.id: playlist for playlist in source.playlists}
     copies = {link.target_playlist_id: link for link in links.values()}
+    unlinked = unlinked_by_name(source, options, links)
     listed = list(adapter.my_playlists())
     wanted = []
     for playlist in listed:
         link = copies.get(playlist.id)
         original = by_source.get(link.source_playlist_id) if link is not None else None
-        if original is not None and copy_needs_reading(link, original, playlist):
+        stale_copy = original is not None and copy_needs_reading(link, original, playlist)
+        if stale_copy or worth_reading(playlist, unlinked, copies):
             wanted.append(playlist)
     if saved_reads is None:
         read, saved = _read_parts(adapter, wanted, options, progress)

@@ -34,6 +34,7 @@ from transfer.journal import (
     ActionRecord,
     Journal,
     JournalBusy,
+    JournalGone,
     Outcome,
     RunKind,
     RunRecord,
@@ -149,8 +150,9 @@ class Engine:
         reader = self._reader()
         job = ReadJob(self.source, self.target, self.options, self.journal, self.progress)
         libraries = reader.read(job)
-        plan = diff(libraries.source, libraries.target, self.options, self.journal.links(),
-                    libraries.mirror)
+        links = self.journal.links()
+        plan = diff(libraries.source, libraries.target, self.options, links, libraries.mirror,
+                    fresh_journal=planned_after == 0 and not links)
         origin = LIVE if self.snapshot is None else str(self.snapshot)
         facts = dict(libraries.facts(plan))
         if self.selection is not None:
@@ -266,10 +268,13 @@ class Engine:
         try:
             self.journal.add_calls(run_id, meter.delta())
             self.journal.finish_run(run_id, state, resume_at=resume_at, message=message)
-        except JournalError:
+        except JournalError as error:
             if state is RunState.DONE:
                 raise
-            log.exception("The journal could not record how run %d ended", run_id)
+            if isinstance(error, JournalGone):
+                return  # the error that stopped the run says so already
+            log.warning("The journal could not record how run %d ended: %s", run_id,
+                        error.message)
 
     def _record_synced(self, run_id: int, plan: Plan) -> None:
         """Copies holding all of their source's snapshot: the next run need not read them."""

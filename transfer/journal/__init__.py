@@ -4,7 +4,7 @@ outcome, the copies this tool created, and what it added to the target account.
 See :mod:`transfer.journal.store` for the write protocol.
 """
 
-from transfer.journal.database import JournalBusy
+from transfer.journal.database import JournalBusy, JournalGone
 from transfer.journal.records import (
     ActionRecord,
     AddedHow,
@@ -24,6 +24,7 @@ __all__ = [
     "AddedItem",
     "Journal",
     "JournalBusy",
+    "JournalGone",
     "Outcome",
     "RunKind",
     "RunRecord",

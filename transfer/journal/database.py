@@ -1,5 +1,9 @@
 """The SQLite connection under the journal: opening with checks, explicit transactions, and
-every SQLite failure turned into a ``JournalError`` that says what to do."""
+every SQLite failure turned into a ``JournalError`` that says what to do.
+
+SQLite goes on writing to a database file that was deleted or replaced under it (the state
+folder removed while a run goes on), so what it records would be lost without a word: each
+write transaction first checks that the file is still the one opened (``JournalGone``)."""
 
 from __future__ import annotations
 
@@ -21,13 +25,21 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 DAMAGED_ADVICE = (
     "The journal records what was already moved and which playlists this tool created. "
     "Restore it from a backup if you have one. Otherwise move it aside and run again: saved "
-    "items are never doubled, but playlists created earlier would be created once more, and "
-    "`undo` cannot reach what the old journal recorded."
+    "items are never doubled and the copies already in the target are adopted, not made "
+    "again; `undo` then reaches those copies but not the saves the old journal recorded."
 )
 UNWRITABLE_ADVICE = (
     "Check the folder's permissions and free space, or set SPOTIFY_TRANSFER_HOME to a folder "
     "you can write."
 )
+
+
+GONE_ADVICE = (
+    "Run the same command again: the copies already in the target are adopted, not made "
+    "twice, and saved items are never doubled."
+)
+
+FileIdentity = tuple[int, int]
 
 
 class JournalBusy(JournalError):
@@ -36,12 +48,19 @@ class JournalBusy(JournalError):
     exit_status = ExitStatus.BUSY
 
 
+class JournalGone(JournalError):
+    """The journal file was deleted or replaced while it was open."""
+
+
 class Database:
     """One connection in autocommit mode; ``transaction()`` makes explicit transactions."""
 
-    def __init__(self, connection: sqlite3.Connection, label: str) -> None:
+    def __init__(self, connection: sqlite3.Connection, label: str,
+                 identity: FileIdentity | None = None) -> None:
         self.connection = connection
         self.label = label
+        self.identity = identity
+        """The file's device and inode once opened; None in memory."""
 
     @classmethod
     def open(cls, path: Path | str) -> Database:
@@ -55,6 +74,8 @@ class Database:
         database = cls(connection, label)
         try:
             database._configure(check=label != MEMORY)
+            if label != MEMORY:
+                database.identity = file_identity(Path(path))
             database._bring_up_to_date()
         except BaseException:
             connection.close()
@@ -66,7 +87,9 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction, taken at once (``BEGIN IMMEDIATE``) so it never deadlocks."""
+        """A write transaction, taken at once (``BEGIN IMMEDIATE``) so it never deadlocks;
+        refused when the file is no longer the one opened (:meth:`check_still_there`)."""
+        self.check_still_there()
         with translated_errors(self.label):
             self.connection.execute("BEGIN IMMEDIATE")
             try:
@@ -75,6 +98,20 @@ class Database:
                 self.connection.execute("ROLLBACK")
                 raise
             self.connection.execute("COMMIT")
+
+    def check_still_there(self) -> None:
+        """Raise ``JournalGone`` when the journal file was deleted or replaced since it was
+        opened: whatever is written from then on would be lost."""
+        if self.identity is None:
+            return
+        now = file_identity(Path(self.label))
+        if now != self.identity:
+            how = "removed" if now is None else "replaced by another file"
+            raise JournalGone(
+                f"The journal {self.label} was {how} while this run was going on (the state "
+                "folder deleted?): what the run did from then on is not recorded.",
+                GONE_ADVICE,
+            )
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
@@ -116,6 +153,15 @@ class Database:
                 log.info("journal %s: migrating schema %d -> %d", self.label, version,
                          SCHEMA_VERSION)
                 migrate(connection, version)
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """A file's device and inode; None when it does not exist."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _prepare(path: Path) -> None:

@@ -17,6 +17,7 @@ from transfer.journal.records import AddedHow
 from transfer.models import Category, Kind, id_of, kind_of, uri_of
 from transfer.plan import (
     AddPlaylistItems,
+    AdoptPlaylist,
     CreatePlaylist,
     PlaylistDetails,
     PlaylistLink,
@@ -45,6 +46,8 @@ def apply_done(
 ) -> None:
     if isinstance(action, CreatePlaylist):
         _link_created(connection, run_id, action, now, target_playlist_id, snapshot_id)
+    elif isinstance(action, AdoptPlaylist):
+        _link_adopted(connection, run_id, action, now)
     elif isinstance(action, AddPlaylistItems):
         link = _link(connection, action.source_playlist_id)
         uris = list(link.target_uris)
@@ -108,6 +111,27 @@ def _link_created(
          run_id, now.isoformat()),
     )
     uri = uri_of(Kind.PLAYLIST, target_playlist_id)
+    record_added(connection, run_id, uri, Category.PLAYLISTS.value, AddedHow.CREATED, now)
+
+
+def _link_adopted(
+    connection: sqlite3.Connection, run_id: int, action: AdoptPlaylist, now: datetime
+) -> None:
+    """A copy found in the target becomes the tool's as if this run had created it: linked
+    (with what it holds) and listed as created, so ``undo`` may remove it."""
+    details = PlaylistDetails(
+        name=action.name, description=action.description, public=action.public,
+        collaborative=action.collaborative,
+    )
+    connection.execute(
+        """INSERT INTO links (source_playlist_id, target_playlist_id, details, target_uris,
+                              target_snapshot_id, cover_url, run_id, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (action.source_playlist_id, action.target_playlist_id, details.model_dump_json(),
+         json.dumps(list(action.target_uris)), action.target_snapshot_id, action.cover_url,
+         run_id, now.isoformat()),
+    )
+    uri = uri_of(Kind.PLAYLIST, action.target_playlist_id)
     record_added(connection, run_id, uri, Category.PLAYLISTS.value, AddedHow.CREATED, now)
 
 

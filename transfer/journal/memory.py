@@ -71,6 +71,15 @@ class TargetMemory:
             for uri, category, how, run, added_at, removed_at in rows
         ]
 
+    def adopted_copies(self) -> set[str]:
+        """The target playlists the tool adopted as copies (found in the target, recorded by no
+        journal then) rather than created: ``undo`` says so in its preview."""
+        with self._db.reading() as connection:
+            rows = connection.execute(
+                "SELECT payload FROM actions WHERE type = 'adopt_playlist' AND outcome = 'done'"
+            ).fetchall()
+        return {str(json.loads(payload)["target_playlist_id"]) for (payload,) in rows}
+
     def held_uris(self) -> list[tuple[str, str]]:
         """``(category, uri)`` of what the tool added and did not take out since: ``added()``
         without the dates, quick on libraries of tens of thousands."""

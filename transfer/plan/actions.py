@@ -168,6 +168,32 @@ class ReplacePlaylistItems(_PlaylistWrite):
         return f"replace:{self.source_playlist_id}:{digest(*self.uris)}"
 
 
+class AdoptPlaylist(_Action):
+    """Take a playlist already in the target as the copy of a source playlist: a copy an
+    earlier run made whose journal is gone (see :mod:`transfer.plan.adoption`). No call is
+    made; the journal links it and lists it among the playlists the tool created, so later
+    runs continue it and ``undo`` can remove it. Its details are those the tool would give the
+    copy; ``target_uris`` are the items the copy was found to hold."""
+
+    type: Literal["adopt_playlist"] = "adopt_playlist"
+    source_playlist_id: str
+    target_playlist_id: str
+    playlist_name: str = Field("", description="the source playlist's name, for people")
+    name: str = Field(description="the copy's name, prefix and suffix applied")
+    description: str = ""
+    public: bool
+    collaborative: bool = False
+    target_uris: tuple[str | None, ...] = Field(
+        (), description="what the copy holds, in order (None: an unavailable entry)")
+    target_snapshot_id: str | None = None
+    cover_url: str | None = Field(
+        None, description="the source cover taken as uploaded (the copy has a custom cover)")
+
+    @property
+    def key(self) -> str:
+        return f"adopt:{self.source_playlist_id}"
+
+
 class SaveLibraryItems(_Action):
     """Save (or follow) up to 40 URIs of any kinds in one ``PUT /me/library``.
 
@@ -312,6 +338,7 @@ class Skip(_Action):
 
 WriteAction = (
     CreatePlaylist
+    | AdoptPlaylist
     | AddPlaylistItems
     | UploadCover
     | UpdatePlaylistDetails

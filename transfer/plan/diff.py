@@ -2,6 +2,9 @@
 
 How the plan is shaped:
 
+- A copy already in the target that no link names (its journal lost) is adopted rather than
+  created again, when its items are the source's or a start of them
+  (:mod:`transfer.plan.adoption`); the notes say which.
 - Playlists are handled bottom of the source list first, because Spotify puts a new or newly
   followed playlist at the top of ``/me/playlists``: so the target's list ends in the source's
   order. An owned playlist without a link gets a new copy (create, upload a custom cover, add in
@@ -39,6 +42,7 @@ from transfer.plan.actions import (
     Skip,
     WriteAction,
 )
+from transfer.plan.adoption import Adoptions, find_adoptions
 from transfer.plan.links import PlaylistLink
 from transfer.plan.mirror import MirrorInput, plan_removals
 from transfer.plan.model import CategoryOutline, Plan, PlaylistChange, PlaylistOutline
@@ -68,16 +72,20 @@ def diff(
     options: PlanOptions | None = None,
     links: Mapping[str, PlaylistLink] | None = None,
     mirror: MirrorInput | None = None,
+    fresh_journal: bool = False,
 ) -> Plan:
     """The plan that makes ``target`` hold what ``source`` holds, as ``options`` choose.
 
     ``links`` (from the journal) are the copies this tool made earlier; only those are continued.
     With ``options.mirror``, ``mirror`` says what the tool added to the target and what the
-    source holds, so that what it no longer holds is removed.
+    source holds, so that what it no longer holds is removed. ``fresh_journal``: no run was
+    ever journaled for this pair (the notes then say when the target looks like it holds
+    copies already).
     """
     options = options or PlanOptions()
     links = links or {}
-    playlists = _plan_playlists(source, target, options, links)
+    adoptions = find_adoptions(source, target, options, links)
+    playlists = _plan_playlists(source, target, options, links, adoptions)
     saved = [plan_saved(category, source, target, options) for category in SAVED_CATEGORIES]
     filler = [uri for part in saved for uri in part.plain_uris]
     dated = [track for part in saved for track in part.dated]
@@ -96,17 +104,22 @@ def diff(
                  *(skip for part in saved for skip in part.skips)),
         playlists=tuple(playlists.outlines),
         categories=(_playlist_category(playlists.outlines), *(part.outline for part in saved)),
-        notes=_notes(options, saved),
+        notes=(*adoptions.notes(fresh_journal), *_notes(options, saved)),
         mirror=mirror_outline,
     )
 
 
 def _plan_playlists(
-    source: Library, target: Library, options: PlanOptions, links: Mapping[str, PlaylistLink]
+    source: Library,
+    target: Library,
+    options: PlanOptions,
+    links: Mapping[str, PlaylistLink],
+    adoptions: Adoptions,
 ) -> _Parts:
     target_by_id = {playlist.id: playlist for playlist in target.playlists}
     planned = [
-        plan_playlist(playlist, options, links.get(playlist.id), target_by_id)
+        plan_playlist(playlist, options, links.get(playlist.id), target_by_id,
+                      adoptions.copies.get(playlist.id))
         for playlist in _unique(source.playlists)
     ]
     parts = _Parts()

@@ -1,7 +1,9 @@
 """What the journal knows about the playlists this tool created: the diff's memory.
 
 Only a playlist reached through a link is ever continued. A playlist of the target's own that
-merely shares a name with a source playlist has no link, so it is never touched.
+merely shares a name with a source playlist has no link, so it is never touched; one that also
+holds the source's items is a copy whose journal was lost, and is adopted (it gets a link):
+see :mod:`transfer.plan.adoption`.
 """
 
 from __future__ import annotations

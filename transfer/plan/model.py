@@ -61,6 +61,10 @@ class PlaylistOutline(_Frozen):
         False, description="the copy keeps entries the source took out, or their old order, "
                            "until a sync --mirror"
     )
+    adopted: bool = Field(
+        False, description="target_id is a copy found in the target that no journal recorded, "
+                           "adopted instead of creating another"
+    )
 
 
 class CategoryOutline(_Frozen):

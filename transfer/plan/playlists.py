@@ -7,6 +7,10 @@ and with ``--mirror`` what the source took out taken out), unless someone change
 the target account. An unavailable entry in the copy (``uri`` None) matches whatever the source
 has at that place: a track the tool added that Spotify later withdrew is not a divergence.
 
+A copy no journal records (its journal lost) may be adopted instead of created again
+(:mod:`transfer.plan.adoption`): it is then continued as a linked copy is, after an
+:class:`AdoptPlaylist` that records it in the journal.
+
 A playlist's writes run details, cover, then items: the last add's answer then carries the
 copy's final ``snapshot_id``, which lets the next run trust the copy without reading it.
 """
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 
 from transfer.models import Category, Kind, Playlist, PlaylistEntry, kind_of
 from transfer.plan.actions import (
+    AdoptPlaylist,
     CreatePlaylist,
     Skip,
     SkippedItem,
@@ -58,15 +63,25 @@ def plan_playlist(
     options: PlanOptions,
     link: PlaylistLink | None,
     target_by_id: Mapping[str, Playlist],
+    adopted: Playlist | None = None,
 ) -> PlaylistPlan:
+    """``adopted``: a copy in the target that no link names, to take as this playlist's copy
+    (see :mod:`transfer.plan.adoption`); used only when there is no link."""
     refusal = _refusal(playlist, options)
     if refusal is not None:
         return _skipped(playlist, *refusal)
     if playlist.relation != "owned":
         return _follow(playlist, target_by_id)
+    if link is None and adopted is not None:
+        return _adopt_copy(playlist, options, adopted)
     if link is None:
         return _new_copy(playlist, options)
     return _continue_copy(playlist, options, link, target_by_id.get(link.target_playlist_id))
+
+
+def is_selected(playlist: Playlist, options: PlanOptions) -> bool:
+    """Whether the options select this playlist (category on, patterns matching)."""
+    return _refusal(playlist, options) is None
 
 
 def _refusal(playlist: Playlist, options: PlanOptions) -> tuple[SkipReason, str] | None:
@@ -104,6 +119,35 @@ def _new_copy(playlist: Playlist, options: PlanOptions) -> PlaylistPlan:
         cover=bool(cover),
     )
     return PlaylistPlan(outline=outline, writes=writes, skips=entry_skips)
+
+
+def _adopt_copy(playlist: Playlist, options: PlanOptions, copy: Playlist) -> PlaylistPlan:
+    """Take ``copy`` as the link a lost journal had: the details the tool would have set (so
+    none are changed), the items it holds, and the source's custom cover if the copy has one
+    of its own; then continue it like any linked copy."""
+    details = target_details(playlist, options)
+    has_own_cover = copy.cover is not None and copy.cover.custom
+    link = PlaylistLink(
+        source_playlist_id=playlist.id,
+        target_playlist_id=copy.id,
+        details=details,
+        target_uris=tuple(entry.uri for entry in copy.entries or ()),
+        target_snapshot_id=copy.snapshot_id,
+        cover_url=playlist.cover.url if has_own_cover and playlist.cover else None,
+    )
+    adopt = AdoptPlaylist(
+        source_playlist_id=playlist.id,
+        target_playlist_id=copy.id,
+        playlist_name=playlist.name,
+        target_uris=link.target_uris,
+        target_snapshot_id=copy.snapshot_id,
+        cover_url=link.cover_url,
+        **details.model_dump(),
+    )
+    continued = _continue_copy(playlist, options, link, copy)
+    outline = continued.outline.model_copy(update={"adopted": True})
+    return PlaylistPlan(outline=outline, writes=(adopt, *continued.writes),
+                        skips=continued.skips)
 
 
 def _continue_copy(

@@ -78,7 +78,8 @@ def _playlists(plan: Plan, verbose: bool) -> str:
     ]
     summary = ", ".join(f"{number(count)} {label}" for count, label in counts if count)
     lines = [f"Playlists ({number(outline.in_source)}): {summary}"]
-    unchanged = [p for p in plan.playlists if p.change is PlaylistChange.UNCHANGED]
+    unchanged = [p for p in plan.playlists
+                 if p.change is PlaylistChange.UNCHANGED and not p.adopted]
     unchosen = [p for p in plan.playlists if p.skip_reason in _NOT_CHOSEN]
     hidden = [] if verbose else [*unchanged, *unchosen]
     lines.extend(_playlist_line(p) for p in plan.playlists if p not in hidden)
@@ -111,6 +112,8 @@ def _playlist_words(playlist: PlaylistOutline) -> tuple[str, str, str]:
     reason = playlist.skip_reason.text if playlist.skip_reason else ""
     if playlist.skip_detail:
         reason += f" ({playlist.skip_detail})"
+    if change is PlaylistChange.UNCHANGED and playlist.adopted:
+        return "=", "adopt", ": a copy found in the target, up to date"
     if change is PlaylistChange.UNCHANGED:
         return "=", "keep", f": {reason}"
     return "-", "skip", f": {reason}"
@@ -126,7 +129,7 @@ def _create_counts(playlist: PlaylistOutline) -> str:
 
 
 def _update_counts(playlist: PlaylistOutline) -> str:
-    parts = []
+    parts = ["adopting the copy found in the target"] if playlist.adopted else []
     if playlist.adding:
         parts.append(f"+{plural(playlist.adding, 'item')} "
                      f"({number(playlist.already_there)} already there)")
@@ -239,6 +242,8 @@ def _verdict(plan: Plan) -> str:
     parts = [
         (changes.count(PlaylistChange.CREATE), "playlist to create", "playlists to create"),
         (changes.count(PlaylistChange.FOLLOW), "playlist to follow", "playlists to follow"),
+        (sum(o.adopted for o in plan.playlists), "copy to adopt (no call)",
+         "copies to adopt (no call)"),
         (sum(o.adding for o in plan.playlists), "item to add to playlists",
          "items to add to playlists"),
         (sum(plan.category(c).new for c in SAVED_CATEGORIES), "item to save", "items to save"),

@@ -148,7 +148,10 @@ def _target_cell(playlist: PlaylistResult) -> Html:
     if playlist.target_id is None:
         return h("td", "")
     if playlist.target_name:
-        return h("td", name(playlist.target_name, playlist.target_url), class_="name")
+        adopted = h("span", "adopted: found in the target", class_="muted") \
+            if playlist.adopted else None
+        return h("td", name(playlist.target_name, playlist.target_url),
+                 h("br") if adopted else None, adopted, class_="name")
     return h("td", link(playlist.target_url, "open in Spotify"))
 
 

@@ -17,6 +17,7 @@ from transfer.models import Category, Kind, kind_of, uri_of
 from transfer.plan import (
     Action,
     AddPlaylistItems,
+    AdoptPlaylist,
     CreatePlaylist,
     Plan,
     PlaylistChange,
@@ -124,6 +125,7 @@ def _playlist_result(
         change=outline.change,
         status=_status(outline.change, own),
         target_id=target_id,
+        adopted=outline.adopted,
         target_url=playlist_url(target_id),
         target_name=_target_name(writes, link) if outline.relation == "owned" else None,
         entries=outline.entries,
@@ -170,7 +172,7 @@ def _cover(writes: list[ActionRecord]) -> str | None:
 
 def _target_name(writes: list[ActionRecord], link: PlaylistLink | None) -> str | None:
     for record in writes:
-        if isinstance(record.action, CreatePlaylist | UpdatePlaylistDetails):
+        if isinstance(record.action, CreatePlaylist | AdoptPlaylist | UpdatePlaylistDetails):
             return record.action.name
     return link.details.name if link is not None else None
 
@@ -192,6 +194,8 @@ def describe(action: Action) -> str:
     """What an action does, in words."""
     if isinstance(action, CreatePlaylist):
         return f"create the playlist “{action.name}”"
+    if isinstance(action, AdoptPlaylist):
+        return f"adopt “{action.name}”, a copy already in the target, as the tool's"
     if isinstance(action, AddPlaylistItems):
         return (f"add {len(action.uris)} items to the copy of “{action.playlist_name}” "
                 f"(from #{action.position + 1})")

@@ -49,6 +49,8 @@ class PlaylistResult(_Part):
         "yet); failed; already_there; skipped"
     )
     target_id: str | None = Field(None, description="the copy, or the playlist followed")
+    adopted: bool = Field(False, description="the copy was found in the target, not recorded "
+                                             "by any journal, and adopted instead of made again")
     target_url: str | None = None
     target_name: str | None = Field(None, description="the copy's name (prefix/suffix applied)")
     entries: int | None = Field(None, description="entries in the source (null: not read)")

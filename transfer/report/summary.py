@@ -95,6 +95,8 @@ def _moved(document: ReportDocument) -> str:
         what = f"{number(row.done)} {verb}"
         if group == Category.PLAYLISTS.value:
             what = f"{number(row.done - followed)} created, {number(followed)} followed"
+            adopted = sum(1 for p in document.playlists if p.adopted)
+            what += f", {number(adopted)} adopted" if adopted else ""
         lines.append(f"  {label:<20}{what}{_extras(row)}")
     return "\n".join(["What moved:", *lines]) if lines else "Nothing was moved."
 

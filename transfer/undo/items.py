@@ -1,6 +1,7 @@
 """What ``undo`` may take out of the target: exactly what the journal says the tool put there.
 
-The journal's ``added`` list holds every playlist the tool created, every playlist and artist
+The journal's ``added`` list holds every playlist the tool created (or adopted as its copy when
+an earlier journal was lost: see :mod:`transfer.plan.adoption`), every playlist and artist
 it followed and every item it saved, and nothing the target had before (a plan never saves what
 the target already holds). Each is named here for the preview: a created copy by the name the
 tool gave it, a followed playlist by the name the run's plan read, saved items by category only
@@ -30,6 +31,9 @@ class UndoItem(BaseModel):
     owner_name: str | None = None
     entries: int | None = None
     """Items the tool put in a copy it created (None for anything else)."""
+    adopted: bool = False
+    """A copy the tool adopted (found in the target when the journal had lost it) rather than
+    created in a run of this journal."""
 
     @property
     def is_playlist(self) -> bool:
@@ -49,6 +53,7 @@ class _Namer:
         self._journal = journal
         self._copies: dict[str, PlaylistLink] = {
             link.target_playlist_id: link for link in journal.links().values()}
+        self._adopted = journal.adopted_copies()
         self._outlines: dict[int, dict[str, PlaylistOutline]] = {}
 
     def item(self, added: AddedItem) -> UndoItem:
@@ -60,7 +65,8 @@ class _Namer:
         link = self._copies.get(playlist_id)
         if added.how is AddedHow.CREATED and link is not None:
             return item.model_copy(update={"name": link.details.name,
-                                           "entries": len(link.target_uris)})
+                                           "entries": len(link.target_uris),
+                                           "adopted": playlist_id in self._adopted})
         outline = self._outlines_of(added.run_id).get(playlist_id)
         if outline is None:
             return item

@@ -72,7 +72,9 @@ def _playlist_line(item: UndoItem) -> str:
     name = quoted(item.name) if item.name else item.uri
     if item.how is AddedHow.CREATED:
         held = "empty" if not item.entries else plural(item.entries, "item")
-        return f"  - {'remove':<9} {name}: the copy this tool made ({held})"
+        made = ("a copy adopted when its journal was lost" if item.adopted
+                else "the copy this tool made")
+        return f"  - {'remove':<9} {name}: {made} ({held})"
     owner = f" by {item.owner_name}" if item.owner_name else ""
     return f"  - {'unfollow':<9} {name}{owner}"
 
