@@ -86,6 +86,8 @@ class PlaylistEntry(_Model):
     name: str = ""
     artists: tuple[str, ...] = ()
     album: str = ""
+    no_id: bool = Field(False, description="read from a file that names the item but gives no "
+                        "Spotify id (``uri`` is None): it cannot be added unless it is matched")
 
     @property
     def unavailable(self) -> bool:
