@@ -1,4 +1,5 @@
-"""``spotify-transfer transfer [--yes] [--from-snapshot FILE]``: plan, confirm, apply.
+"""``spotify-transfer transfer [--yes] [--from-snapshot FILE | --from-file PATH [--match]]``:
+plan, confirm, apply.
 
 A run that stopped before it was done (paused, interrupted, failed, killed) is resumed first,
 without reading the libraries again. Otherwise both accounts are read, the plan is shown and,
@@ -32,18 +33,27 @@ NO_TERMINAL = ConfigError(
 @click.option("--from-snapshot", "snapshot", default=None,
               type=click.Path(path_type=Path, dir_okay=False),
               help="Read the source from an earlier export (when the old account is gone).")
+@click.option("--from-file", "from_file", default=None,
+              type=click.Path(path_type=Path),
+              help="Read the source from a file instead of the old account: Spotify's data "
+                   "download (zip or folder), Exportify CSVs (file, folder or zip), a list of "
+                   "Spotify links, or a snapshot.")
+@click.option("--match", is_flag=True,
+              help="With --from-file: look up by search the songs the file names without a "
+                   "Spotify id (exact title and artist only).")
 @click.option("--full", is_flag=True,
               help="List every playlist and every item that cannot move.")
 @click.pass_obj
-def command(env: Environment, yes: bool, snapshot: Path | None, full: bool) -> None:
+def command(env: Environment, yes: bool, snapshot: Path | None, from_file: Path | None,
+            match: bool, full: bool) -> None:
     """Move the source account's library into the target account: computes the plan (as
     `plan` shows it), asks, then applies it with progress bars. Safe to run again at any
     moment: it resumes where it stopped and never doubles anything. Exit codes: 0 done,
     1 error or cancelled, 2 bad input or the same account twice, 75 paused by Spotify (run
     it again after the time it says), 130 interrupted (run it again to resume)."""
-    from transfer.commands.pair import make_engine, open_journal, open_pair
+    from transfer.commands.pair import make_engine, open_journal, open_pair, source_options
 
-    pair = open_pair(env, snapshot)
+    pair = open_pair(env, source_options(snapshot, from_file, match))
     with open_journal(env.settings, pair) as journal:
         engine = make_engine(env, pair, journal)
         stopped = engine.unfinished()
@@ -52,7 +62,7 @@ def command(env: Environment, yes: bool, snapshot: Path | None, full: bool) -> N
         else:
             if not yes and not env.stdin.isatty():
                 raise NO_TERMINAL
-            outcome = plan_and_apply(env, engine, pair, yes, full)
+            outcome = plan_and_apply(env, engine, pair, yes, full, match)
     if outcome.document.failures:
         raise TransferError(
             f"Spotify refused {len(outcome.document.failures)} write(s); they are listed above "
@@ -79,11 +89,12 @@ def resume(env: Environment, engine: Engine, pair: Pair, stopped: RunRecord, ful
     return run_with_report(env, engine, pair, lambda: engine.resume(stopped), full)
 
 
-def plan_and_apply(env: Environment, engine: Engine, pair: Pair, yes: bool, full: bool
-                   ) -> Outcome:
-    from transfer.commands.pair import prepare, run_with_report
+def plan_and_apply(env: Environment, engine: Engine, pair: Pair, yes: bool, full: bool,
+                   match: bool = False) -> Outcome:
+    from transfer.commands.pair import prepare, run_with_report, use_source_file
     from transfer.render import render_plan
 
+    use_source_file(env, engine, pair, match, full)
     prepared = prepare(env, engine)
     click.echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
                file=env.stdout)

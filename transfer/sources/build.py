@@ -15,6 +15,7 @@ import json
 import string
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,8 +49,12 @@ def build_library(path: Path, collected: Collected, snapshot: Library | None = N
     account = account_of(seed, path)
     library = draft.model_copy(update={"account": account,
                                        "playlists": _playlists(collected, account.id)})
+    ids = [playlist.id for playlist in library.playlists]
+    unidentified = tuple(
+        replace(item, playlist_id=ids[item.playlist_index]) if item.playlist_index is not None
+        else item for item in collected.unidentified)
     return SourceFile(path, tuple(collected.kinds), library, tuple(collected.problems),
-                      tuple(collected.unidentified), digest)
+                      unidentified, digest)
 
 
 def account_of(seed: str, path: Path) -> Account:
@@ -66,7 +71,7 @@ def _playlists(collected: Collected, owner: str) -> tuple[Playlist, ...]:
         playlists.append(Playlist(
             id=base62_id(f"{playlist.name}\0{seen[playlist.name]}"), name=playlist.name,
             description=playlist.description, owner_id=owner, relation="owned",
-            snapshot_id=_entries_digest(playlist.entries), total=len(playlist.entries),
+            snapshot_id=entries_digest(playlist.entries), total=len(playlist.entries),
             entries=tuple(playlist.entries)))
     for playlist_id in dict.fromkeys(collected.followed_playlists):
         playlists.append(Playlist(id=playlist_id, name=f"playlist {playlist_id}",
@@ -74,7 +79,7 @@ def _playlists(collected: Collected, owner: str) -> tuple[Playlist, ...]:
     return tuple(playlists)
 
 
-def _entries_digest(entries: Sequence[PlaylistEntry]) -> str:
+def entries_digest(entries: Sequence[PlaylistEntry]) -> str:
     text = json.dumps([entry.model_dump(mode="json") for entry in entries], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -58,7 +58,8 @@ def read_playlists(name: str, document: Mapping[str, Any], into: Collected) -> N
                 if entry.uri is None:
                     into.unidentified.append(Unidentified(
                         f"{name}: {title!r} item {position}", Category.PLAYLISTS, entry.name,
-                        entry.artists, entry.album, position=len(entries)))
+                        entry.artists, entry.album, position=len(entries),
+                        playlist_index=len(into.playlists)))
                 entries.append(entry)
         description = playlist.get("description")
         into.playlists.append(FilePlaylist(title, entries,

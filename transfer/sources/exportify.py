@@ -98,7 +98,8 @@ def read_csv(name: str, stem: str, text: str, into: Collected) -> None:
             if entry.uri is None:
                 into.unidentified.append(Unidentified(where, Category.PLAYLISTS, entry.name,
                                                       entry.artists, entry.album,
-                                                      position=len(entries)))
+                                                      position=len(entries),
+                                                      playlist_index=len(into.playlists)))
             entries.append(entry)
     except csv.Error as error:
         into.problems.append(Problem(f"{name}:{reader.line_num}", f"not readable as CSV "
@@ -148,7 +149,8 @@ def _row_entry(row: list[str], columns: _Columns, where: str, into: Collected
 def _liked(entry: PlaylistEntry, where: str, saved: list[SavedItem], into: Collected) -> None:
     if entry.uri is None:
         into.unidentified.append(Unidentified(where, Category.LIKED_SONGS, entry.name,
-                                              entry.artists, entry.album))
+                                              entry.artists, entry.album,
+                                              added_at=entry.added_at))
     elif entry.kind is Kind.TRACK:
         saved.append(SavedItem(uri=entry.uri, name=entry.name, artists=entry.artists,
                                added_at=entry.added_at))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from transfer.models import Category, Library, PlaylistEntry, SavedItem
@@ -33,6 +34,9 @@ class Unidentified:
     album: str = ""
     playlist_id: str | None = None
     position: int | None = None
+    playlist_index: int | None = None
+    """Which of the file's playlists (in reading order) holds it, until ids are given."""
+    added_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,163 @@
+"""``transfer --from-file`` / ``plan --from-file`` against the sandbox over real HTTP: a data
+download zip moved into the empty target with the old account gone, a second run that writes
+nothing, ``--match`` against the sandbox's catalogue, and bad files refused before any request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SOURCE_USER, TARGET_USER, small_seed
+from tests.sources.files import (
+    EXPORTIFY_HEADER,
+    csv_text,
+    exportify_row,
+    local_item,
+    write_files,
+    write_zip,
+)
+from tests.sources.seed_download import data_download_of
+from transfer.errors import ExitStatus
+from transfer.sandbox.seed import SandboxSeed
+from transfer.sandbox.server import SandboxServer
+from transfer.sandbox.state import entry_uri
+
+pytestmark = pytest.mark.e2e
+
+Serve = Callable[[SandboxSeed], tuple[SandboxServer, Path]]
+
+
+@pytest.fixture
+def serve(point_at: Callable[[SandboxServer], object]) -> Iterator[Serve]:
+    """``serve(seed)``: a sandbox of the test's own with the tool pointed at it; the old
+    account's log-in is then removed (only the new account can be used); the home folder."""
+    servers: list[SandboxServer] = []
+
+    def start(seed: SandboxSeed) -> tuple[SandboxServer, Path]:
+        server = SandboxServer(seed, port=0).start()
+        servers.append(server)
+        settings = point_at(server)
+        home: Path = settings.home  # type: ignore[attr-defined]
+        (home / "tokens" / "source.json").unlink()
+        server.request_log.reset()
+        return server, home
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    from tests.e2e.cli_support import run_cli
+
+    result = run_cli(*args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_data_download_zip_moves_the_library_and_a_second_run_writes_nothing(
+    serve: Serve, tmp_path: Path
+) -> None:
+    seed = small_seed()
+    server, home = serve(seed)
+    files = data_download_of(seed, SOURCE_USER)
+    playlists = files["Spotify Account Data/Playlist1.json"]["playlists"]
+    playlists[0]["items"].insert(1, local_item("spotify:local:Me:Demos:Garage+take:215",
+                                               "2024-01-01"))
+    archive = write_zip(tmp_path / "my_spotify_data.zip", files)
+    code, out, err = _cli("transfer", "--yes", "--from-file", str(archive))
+    assert code == 0, out + err
+    assert "(Spotify data download)" in out
+    assert {entry.user_id for entry in server.request_log.entries if entry.is_api} == {
+        TARGET_USER}
+    after = server.state.dump()
+    source = seed.libraries[SOURCE_USER]
+    target = after.libraries[TARGET_USER]
+    playlists = {playlist.id: playlist for playlist in after.playlists}
+    owned = [playlists[pid] for pid in source.playlists if playlists[pid].owner_id == SOURCE_USER]
+    copies = [playlists[pid] for pid in target.playlists]
+    assert [copy.name for copy in copies] == [playlist.name for playlist in owned]
+    for original, copy in zip(owned, copies, strict=True):
+        assert copy.owner_id == TARGET_USER and copy.description == original.description
+        assert [entry_uri(e) for e in copy.entries] == [
+            entry_uri(e) for e in original.entries if e.local is None], original.name
+    for kind in ("tracks", "albums", "shows", "episodes"):
+        assert [ref.id for ref in getattr(target, kind)] == [
+            ref.id for ref in getattr(source, kind)], kind
+    assert target.artists == source.artists
+    (report_file,) = (home / "reports").rglob("*.json")
+    report = json.loads(report_file.read_text())
+    assert report["run"]["origin"] == str(archive)
+    assert [(item["reason"], item["name"]) for item in report["skipped"]] == [
+        ("local_file", "Garage take")]
+
+    server.request_log.reset()
+    code, out, err = _cli("transfer", "--yes", "--from-file", str(archive))
+    assert code == 0, out + err
+    assert server.request_log.writes() == 0
+    unpacked = write_files(tmp_path / "unpacked", data_download_of(seed, SOURCE_USER))
+    code, out, err = _cli("plan", "--from-file", str(unpacked))  # same account: same journal
+    assert code == 0 and server.request_log.writes() == 0
+    assert "Nothing to do" in out or "nothing to do" in out.lower(), out
+
+
+def test_match_finds_the_songs_a_csv_names_without_ids(serve: Serve, tmp_path: Path) -> None:
+    seed = small_seed()
+    server, home = serve(seed)
+    artists = {artist.id: artist.name for artist in seed.catalog.artists}
+    albums = {album.id: album.name for album in seed.catalog.albums}
+    wanted = [track for track in seed.catalog.tracks if track.available][5:9]
+    rows = [exportify_row("", track.name.upper(), albums[track.album_id],
+                          artists[track.artist_ids[0]], "2024-01-01T00:00:00Z")
+            for track in wanted]
+    rows.insert(2, exportify_row("", "No Such Song Anywhere", "Nope", "Nobody",
+                                 "2024-01-01T00:00:00Z"))
+    rows.append(rows[0])  # the same song twice: one search
+    path = tmp_path / "found_on_a_forum.csv"
+    path.write_text(csv_text(EXPORTIFY_HEADER, rows))
+
+    code, out, err = _cli("plan", "--from-file", str(path))
+    assert code == 0, out + err
+    assert "6 entries without a Spotify id" in out and "--match" in out
+    assert "no Spotify id in the file" in out
+    assert server.request_log.counts()[("GET", "/search")] == 0
+
+    code, out, err = _cli("transfer", "--yes", "--from-file", str(path), "--match")
+    assert code == 0, out + err
+    assert server.request_log.counts()[("GET", "/search")] == 5
+    assert "Matched by search (--match): 5 of 6 entries" in out and "5 searches" in out
+    assert "No Such Song Anywhere" in out and "no exact match" in out
+    after = server.state.dump()
+    (copy_id,) = after.libraries[TARGET_USER].playlists
+    copy = next(playlist for playlist in after.playlists if playlist.id == copy_id)
+    uris = [f"spotify:track:{track.id}" for track in wanted]
+    assert copy.name == "found on a forum"
+    assert [entry_uri(e) for e in copy.entries] == [*uris, uris[0]]
+    (report_file,) = (home / "reports").rglob("*.json")
+    skipped = json.loads(report_file.read_text())["skipped"]
+    assert [(item["reason"], item["name"]) for item in skipped] == [
+        ("no_id", "No Such Song Anywhere")]
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--from-file", "{bad}"], "nothing that can be moved"),
+    (["--from-file", "{missing}"], "does not exist"),
+    (["--from-file", "{bad}", "--from-snapshot", "{bad}"], "give one"),
+    (["--match"], "needs --from-file"),
+])
+def test_bad_input_is_refused_with_exit_2_before_any_request(
+    serve: Serve, tmp_path: Path, args: list[str], says: str
+) -> None:
+    server, _ = serve(small_seed())
+    bad = tmp_path / "bad.txt"
+    bad.write_text("spotify:track:short\nhttps://open.spotify.com/track/also-bad\n")
+    names = {"bad": str(bad), "missing": str(tmp_path / "nowhere.zip")}
+    for command in ("plan", "transfer"):
+        code, out, err = _cli(command, *(arg.format(**names) for arg in args))
+        assert code == ExitStatus.USAGE, out + err
+        assert says in err and "Traceback" not in out + err
+        assert server.request_log.total() == 0
+    if says == "nothing that can be moved":
+        assert "bad.txt:1: not a valid Spotify track id" in err
