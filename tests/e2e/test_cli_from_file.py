@@ -161,3 +161,70 @@ def test_bad_input_is_refused_with_exit_2_before_any_request(
         assert server.request_log.total() == 0
     if says == "nothing that can be moved":
         assert "bad.txt:1: not a valid Spotify track id" in err
+
+
+def test_a_paused_run_from_a_file_resumes_from_the_same_file(
+    serve: Serve, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime, timedelta
+
+    from tests.e2e.test_cli_transfer_resume import with_clock
+    from transfer.commands import pair
+    from transfer.sandbox.faults import Faults
+
+    seed = small_seed()
+    server, home = serve(seed)
+    archive = write_zip(tmp_path / "data.zip", data_download_of(seed, SOURCE_USER))
+    server.reset_quota()
+    server.set_faults(Faults(quota=8, quota_retry_after=3600))
+    code, out, err = _cli("transfer", "--yes", "--from-file", str(archive))
+    assert code == ExitStatus.PAUSED, out + err
+    (report_file,) = (home / "reports").rglob("*.json")
+    report = json.loads(report_file.read_text())
+    assert report["run"]["state"] == "paused"
+    resume = report["run"]["resume_command"]
+    assert resume == f"spotify-transfer transfer --from-snapshot {archive}"
+    server.set_faults(Faults())
+    server.reset_quota()
+    later = datetime.fromisoformat(report["run"]["resume_at"]) + timedelta(seconds=1)
+    monkeypatch.setattr(pair, "make_engine", with_clock(pair.make_engine, later))
+    code, out, err = _cli(*resume.split()[1:], "--yes")  # the command the report gives
+    assert code == 0, out + err
+    assert f"Run 1 (planned from {archive}) is paused" in out
+    target = server.state.dump().libraries[TARGET_USER]
+    source = seed.libraries[SOURCE_USER]
+    assert [ref.id for ref in target.tracks] == [ref.id for ref in source.tracks]
+    assert len(target.playlists) == sum(
+        p.owner_id == SOURCE_USER for p in seed.playlists if p.id in source.playlists)
+    server.request_log.reset()
+    code, out, err = _cli("transfer", "--yes", "--from-file", str(archive))
+    assert code == 0 and server.request_log.writes() == 0, out + err
+
+
+def test_a_later_download_of_the_same_account_adds_only_what_is_new(serve: Serve,
+                                                                    tmp_path: Path) -> None:
+    seed = small_seed()
+    server, _ = serve(seed)
+    first = data_download_of(seed, SOURCE_USER)
+    code, out, err = _cli("transfer", "--yes", "--from-file",
+                          str(write_zip(tmp_path / "first.zip", first)))
+    assert code == 0, out + err
+    later = data_download_of(seed, SOURCE_USER)
+    playlist = later["Spotify Account Data/Playlist1.json"]["playlists"][0]
+    playlist["items"].append(dict(playlist["items"][0], addedDate="2026-11-30"))
+    liked = later["Spotify Account Data/YourLibrary.json"]["tracks"]
+    newest = next(track for track in seed.catalog.tracks
+                  if f"spotify:track:{track.id}" not in {item["uri"] for item in liked})
+    liked.insert(0, {"artist": "", "album": "", "track": newest.name,
+                     "uri": f"spotify:track:{newest.id}"})
+    server.request_log.reset()
+    code, out, err = _cli("transfer", "--yes", "--from-file",
+                          str(write_zip(tmp_path / "later.zip", later)))
+    assert code == 0, out + err
+    assert server.request_log.counts()[("POST", "/me/playlists")] == 0
+    assert server.request_log.writes() == 2  # one add to the copy, one save
+    after = server.state.dump()
+    copy_id = after.libraries[TARGET_USER].playlists[0]
+    copy = next(p for p in after.playlists if p.id == copy_id)
+    assert copy.name == playlist["name"] and len(copy.entries) == len(playlist["items"])
+    assert after.libraries[TARGET_USER].tracks[-1].id == newest.id
