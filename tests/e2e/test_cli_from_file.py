@@ -136,7 +136,9 @@ def test_match_finds_the_songs_a_csv_names_without_ids(serve: Serve, tmp_path: P
     assert copy.name == "found on a forum"
     assert [entry_uri(e) for e in copy.entries] == [*uris, uris[0]]
     (report_file,) = (home / "reports").rglob("*.json")
-    skipped = json.loads(report_file.read_text())["skipped"]
+    report = json.loads(report_file.read_text())
+    assert report["api_calls"]["by_endpoint"]["GET /search"] == 5
+    skipped = report["skipped"]
     assert [(item["reason"], item["name"]) for item in skipped] == [
         ("no_id", "No Such Song Anywhere")]
 

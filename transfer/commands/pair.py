@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -32,6 +32,7 @@ from transfer.sources import SourceFile, read_source
 from transfer.sources.match import match_source
 from transfer.sources.reading import SNAPSHOT
 from transfer.spotify import SpotifyAdapter
+from transfer.spotify.endpoints import SEARCH
 
 log = logging.getLogger(__name__)
 
@@ -91,16 +92,17 @@ def source_options(snapshot: Path | None, from_file: Path | None, match: bool) -
 
 
 def use_source_file(env: Environment, engine: Engine, pair: Pair, match: bool,
-                    verbose: bool = False, stream: TextIO | None = None) -> None:
+                    verbose: bool = False, stream: TextIO | None = None) -> int:
     """Show what the source file held (and with ``match``, look up by search the songs it names
     without an id, through the target account), and give the engine that library. Only reads;
-    the searches are counted with the other calls."""
+    returns the searches made (``prepare`` counts them)."""
     source = pair.source_file
     if source is None or source.kinds == (SNAPSHOT,):
-        return
+        return 0
     matching = match_source(source, pair.target.search_tracks) if match else None
     click.echo(render_source(source, matching, verbose), file=stream or env.stdout)
     engine.source_library = (matching.source if matching else source).library
+    return matching.calls if matching else 0
 
 
 def plan_options(settings: Settings) -> PlanOptions:
@@ -127,15 +129,20 @@ def make_engine(env: Environment, pair: Pair, journal: Journal) -> Engine:
                   options=plan_options(env.settings))
 
 
-def prepare(env: Environment, engine: Engine) -> PreparedPlan:
-    """Read both accounts and compute the plan, with progress bars on a terminal."""
+def prepare(env: Environment, engine: Engine, searches: int = 0) -> PreparedPlan:
+    """Read both accounts and compute the plan, with progress bars on a terminal. ``searches``
+    made for the source file (``--match``) count with the reads the plan cost."""
     progress = env.progress()
     engine.progress = progress
     try:
         with logging_above_bars(env.stderr):
-            return engine.prepare()
+            prepared = engine.prepare()
     finally:
         progress.close()
+    if not searches:
+        return prepared
+    key = str(SEARCH)
+    return replace(prepared, reads={**prepared.reads, key: prepared.reads.get(key, 0) + searches})
 
 
 @dataclass(frozen=True)

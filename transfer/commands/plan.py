@@ -46,8 +46,9 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: P
     pair = open_pair(env, source_options(snapshot, from_file, match))
     with open_journal(env.settings, pair, create=False) as journal:
         engine = make_engine(env, pair, journal)
-        use_source_file(env, engine, pair, match, full, env.stderr if as_json else None)
-        prepared = prepare(env, engine)
+        searches = use_source_file(env, engine, pair, match, full,
+                                   env.stderr if as_json else None)
+        prepared = prepare(env, engine, searches)
         stopped = engine.unfinished()
     if as_json:
         text = render_plan_json(prepared.plan, utc_now(), prepared.reads, prepared.origin)

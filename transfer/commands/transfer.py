@@ -94,8 +94,8 @@ def plan_and_apply(env: Environment, engine: Engine, pair: Pair, yes: bool, full
     from transfer.commands.pair import prepare, run_with_report, use_source_file
     from transfer.render import render_plan
 
-    use_source_file(env, engine, pair, match, full)
-    prepared = prepare(env, engine)
+    searches = use_source_file(env, engine, pair, match, full)
+    prepared = prepare(env, engine, searches)
     click.echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
                file=env.stdout)
     if not prepared.plan.is_empty and not yes and not confirmed(env, pair):
