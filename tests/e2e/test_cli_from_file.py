@@ -100,7 +100,10 @@ def test_a_data_download_zip_moves_the_library_and_a_second_run_writes_nothing(
     unpacked = write_files(tmp_path / "unpacked", data_download_of(seed, SOURCE_USER))
     code, out, err = _cli("plan", "--from-file", str(unpacked))  # same account: same journal
     assert code == 0 and server.request_log.writes() == 0
-    assert "Nothing to do" in out or "nothing to do" in out.lower(), out
+    assert "Nothing to do: the target already has everything" in out, out
+    code, out, err = _cli("plan", "--json", "--from-file", str(unpacked))
+    assert code == 0 and json.loads(out)["source"]["id"].startswith("file-")
+    assert "(Spotify data download)" in err
 
 
 def test_match_finds_the_songs_a_csv_names_without_ids(serve: Serve, tmp_path: Path) -> None:
@@ -230,3 +233,24 @@ def test_a_later_download_of_the_same_account_adds_only_what_is_new(serve: Serve
     copy = next(p for p in after.playlists if p.id == copy_id)
     assert copy.name == playlist["name"] and len(copy.entries) == len(playlist["items"])
     assert after.libraries[TARGET_USER].tracks[-1].id == newest.id
+
+
+def test_a_transfer_from_a_list_of_links_is_taken_back_by_undo(serve: Serve, tmp_path: Path
+                                                                ) -> None:
+    seed = small_seed()
+    server, _ = serve(seed)
+    tracks = [f"https://open.spotify.com/intl-fr/track/{track.id}?si=x1"
+              for track in seed.catalog.tracks if track.available][:3]
+    album = f"spotify:album:{seed.catalog.albums[0].id}"
+    path = tmp_path / "links.txt"
+    path.write_text("# name: From a friend\n" + "\n".join([*tracks, album]) + "\n")
+    code, out, err = _cli("transfer", "--yes", "--from-file", str(path))
+    assert code == 0, out + err
+    target = server.state.dump().libraries[TARGET_USER]
+    assert len(target.playlists) == 1 and [ref.id for ref in target.albums] == [
+        seed.catalog.albums[0].id]
+    source_id = out.split("Plan: file links.txt (", 1)[1].split(")", 1)[0]
+    code, out, err = _cli("undo", "--yes", "--source", source_id)
+    assert code == 0, out + err
+    target = server.state.dump().libraries[TARGET_USER]
+    assert target.playlists == [] and target.albums == []
