@@ -230,3 +230,17 @@ def test_a_data_download_with_nothing_usable_lists_why(tmp_path: Path) -> None:
     message = raised.value.message
     assert "Playlist1.json: playlist 1: a playlist without a name" in message
     assert json.dumps("X") not in message or "item 1" in message
+
+
+def test_a_truncated_file_in_a_download_is_named_and_the_rest_kept(tmp_path: Path) -> None:
+    files = small_download()
+    text = json.dumps(files.pop("Spotify Account Data/YourLibrary.json"), indent=2)
+    files["Spotify Account Data/YourLibrary.json"] = text[: len(text) // 2]
+    source = read_source(write_zip(tmp_path / "d.zip", files))
+    (problem,) = source.problems
+    assert problem.where.startswith("Spotify Account Data/YourLibrary.json:")
+    assert "truncated or corrupt" in problem.message
+    assert len(source.library.playlists) == 2 and source.library.liked_songs == ()
+    only_broken = {"Playlist1.json": '{"playlists": [{"name": "x", "items": ['}
+    with pytest.raises(InputError, match=r"Playlist1.json:1: not valid JSON"):
+        read_source(write_zip(tmp_path / "broken.zip", only_broken))

@@ -10,7 +10,7 @@ from transfer.export import load_snapshot
 from transfer.sources import download, exportify, links
 from transfer.sources.build import build_library
 from transfer.sources.members import Member, members
-from transfer.sources.model import Collected, SourceFile
+from transfer.sources.model import Collected, Problem, SourceFile
 
 SNAPSHOT = "spotify-transfer snapshot"
 FORMATS = ("a Spotify data download (zip or folder), Exportify CSVs, a list of Spotify links, "
@@ -32,7 +32,7 @@ def read_source(path: Path) -> SourceFile:
     collected = Collected.empty()
     for member in found:
         _read_member(member, collected)
-    if not collected.kinds:
+    if not collected.kinds and not collected.problems:
         raise InputError(f"{path} holds no library this tool can read.",
                          advice=f"Give {FORMATS}.")
     if not collected.usable:
@@ -54,10 +54,17 @@ def _json_text(member: Member) -> str | None:
     return text
 
 
-def _json(member: Member) -> object:
+def _json(member: Member, into: Collected | None = None) -> object:
+    """The JSON document ``member`` holds; None when it is not valid JSON (a problem of
+    ``into``, when given)."""
     try:
         return json.loads(_text(member) or "")
-    except ValueError:
+    except json.JSONDecodeError as error:
+        if into is not None:
+            into.problems.append(Problem(
+                f"{member.name}:{error.lineno}",
+                f"not valid JSON ({error.msg}, column {error.colno}): truncated or corrupt; "
+                "file left out"))
         return None
 
 
@@ -84,7 +91,7 @@ def _download_part(document: object) -> bool:
 
 def _read_member(member: Member, into: Collected) -> None:
     if _json_text(member) is not None:
-        document = _json(member)
+        document = _json(member, into)
         if isinstance(document, dict):
             if download.is_playlists(document):
                 download.read_playlists(member.name, document, into)
