@@ -92,6 +92,11 @@ def test_a_data_download_zip_moves_the_library_and_a_second_run_writes_nothing(
     assert report["run"]["origin"] == str(archive)
     assert [(item["reason"], item["name"]) for item in report["skipped"]] == [
         ("local_file", "Garage take")]
+    # a playlist read from a file has no page on Spotify; its copy has
+    assert [p["source_url"] for p in report["playlists"]] == [None] * len(owned)
+    assert report["skipped"][0]["playlist_url"] is None
+    assert all(p["target_url"].startswith("https://open.spotify.com/playlist/")
+               for p in report["playlists"])
 
     server.request_log.reset()
     code, out, err = _cli("transfer", "--yes", "--from-file", str(archive))

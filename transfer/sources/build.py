@@ -19,20 +19,20 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from transfer.models import Account, Category, Library, Playlist, PlaylistEntry
+from transfer.models import FILE_ID_PREFIX, Account, Category, Library, Playlist, PlaylistEntry
 from transfer.sources.model import Collected, SourceFile
 
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 
-def base62_id(text: str) -> str:
-    """A 22-character id (the shape of Spotify's) derived from ``text``."""
+def file_id(text: str) -> str:
+    """``file-`` and 22 base-62 characters derived from ``text``."""
     number = int.from_bytes(hashlib.sha256(text.encode()).digest()[:17], "big")
     digits = []
     for _ in range(22):
         number, digit = divmod(number, 62)
         digits.append(_BASE62[digit])
-    return "".join(digits)
+    return FILE_ID_PREFIX + "".join(digits)
 
 
 def build_library(path: Path, collected: Collected, snapshot: Library | None = None,
@@ -59,7 +59,7 @@ def build_library(path: Path, collected: Collected, snapshot: Library | None = N
 
 def account_of(seed: str, path: Path) -> Account:
     """The stand-in for the file's unknown account."""
-    return Account(id=f"file-{hashlib.sha256(seed.encode()).hexdigest()[:16]}",
+    return Account(id=f"{FILE_ID_PREFIX}{hashlib.sha256(seed.encode()).hexdigest()[:16]}",
                    display_name=f"file {path.name}")
 
 
@@ -69,7 +69,7 @@ def _playlists(collected: Collected, owner: str) -> tuple[Playlist, ...]:
     for playlist in collected.playlists:
         seen[playlist.name] += 1
         playlists.append(Playlist(
-            id=base62_id(f"{playlist.name}\0{seen[playlist.name]}"), name=playlist.name,
+            id=file_id(f"{playlist.name}\0{seen[playlist.name]}"), name=playlist.name,
             description=playlist.description, owner_id=owner, relation="owned",
             snapshot_id=entries_digest(playlist.entries), total=len(playlist.entries),
             entries=tuple(playlist.entries)))
