@@ -29,6 +29,8 @@ def test_only_exact_results_are_taken() -> None:
     assert not is_exact(item, _found(T1, "Halo - Live", ("Beyoncé",), "I Am... Sasha Fierce"))
     assert not is_exact(item, _found(T1, "Halo", ("Someone Else",), "I Am... Sasha Fierce"))
     assert not is_exact(item, _found(T1, "Halo", ("Beyoncé",), "Greatest Hits"))
+    comma = Unidentified("f:4", Category.PLAYLISTS, "Yonkers", ("Tyler", "The Creator"))
+    assert is_exact(comma, _found(T1, "Yonkers", ("Tyler, The Creator",), "Goblin"))
     no_album = Unidentified("f:3", Category.PLAYLISTS, "Halo", ("Beyoncé",))
     assert is_exact(no_album, _found(T1, "Halo", ("Beyoncé",), "Greatest Hits"))
 

@@ -244,3 +244,13 @@ def test_a_truncated_file_in_a_download_is_named_and_the_rest_kept(tmp_path: Pat
     only_broken = {"Playlist1.json": '{"playlists": [{"name": "x", "items": ['}
     with pytest.raises(InputError, match=r"Playlist1.json:1: not valid JSON"):
         read_source(write_zip(tmp_path / "broken.zip", only_broken))
+
+
+def test_a_csv_saved_again_by_a_spreadsheet_with_semicolons(tmp_path: Path) -> None:
+    path = tmp_path / "Dinner.csv"
+    path.write_text("\ufeffTrack URI;Track Name;Artist Name(s);Album Name;Added At\r\n"
+                    f"spotify:track:{T1};Song, with a comma;A;X;2020-01-01T00:00:00Z\r\n"
+                    f"spotify:track:{T2};Two;B;Y;2020-01-02T00:00:00Z\r\n")
+    (playlist,) = read_source(path).library.playlists
+    assert [(e.uri, e.name) for e in playlist.entries or ()] == [
+        (f"spotify:track:{T1}", "Song, with a comma"), (f"spotify:track:{T2}", "Two")]

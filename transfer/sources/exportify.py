@@ -34,11 +34,19 @@ def _column(name: str) -> str:
     return re.sub(r"[\s_]+", " ", name.strip().lstrip("\ufeff")).lower()
 
 
+def delimiter_of(text: str) -> str:
+    """``,`` unless the header line holds more ``;`` or tabs (a CSV saved again by a
+    spreadsheet set to a European locale)."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    return max((",", ";", "\t"), key=lambda delimiter: (first.count(delimiter),
+                                                          delimiter == ","))
+
+
 def header_of(text: str) -> list[str] | None:
     """The CSV header when ``text`` starts with one this reader understands."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     try:
-        row = next(csv.reader([first]))
+        row = next(csv.reader([first], delimiter=delimiter_of(text)))
     except (csv.Error, StopIteration):
         return None
     columns = [_column(cell) for cell in row]
@@ -79,7 +87,8 @@ class _Columns:
 
 def read_csv(name: str, stem: str, text: str, into: Collected) -> None:
     into.kind(KIND)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
+                        delimiter=delimiter_of(text))
     columns = _Columns.of([_column(cell) for cell in next(reader)])
     liked = is_liked(stem)
     entries: list[PlaylistEntry] = []

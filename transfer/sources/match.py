@@ -43,8 +43,10 @@ def is_exact(item: Unidentified, found: PlaylistEntry) -> bool:
     if normalised(found.name) != normalised(item.name):
         return False
     mine = {normalised(artist) for artist in item.artists}
-    if mine and not mine & {normalised(artist) for artist in found.artists}:
-        return False
+    if mine:  # a CSV's artists were split at commas: "Tyler, The Creator" is one artist too
+        mine.add(normalised(", ".join(item.artists)))
+        if not mine & {normalised(artist) for artist in found.artists}:
+            return False
     return not item.album or normalised(found.album) == normalised(item.album)
 
 
