@@ -254,3 +254,15 @@ def test_a_csv_saved_again_by_a_spreadsheet_with_semicolons(tmp_path: Path) -> N
     (playlist,) = read_source(path).library.playlists
     assert [(e.uri, e.name) for e in playlist.entries or ()] == [
         (f"spotify:track:{T1}", "Song, with a comma"), (f"spotify:track:{T2}", "Two")]
+
+
+def test_playlist_files_are_read_in_number_order(tmp_path: Path) -> None:
+    def one(name: str) -> dict[str, object]:
+        return {"playlists": [{"name": name, "items": [
+            {"track": {"trackName": "x", "artistName": "y", "albumName": "z",
+                       "trackUri": f"spotify:track:{T1}"}, "addedDate": "2020-01-01"}]}]}
+
+    files = {f"Playlist{number}.json": one(f"list {number}") for number in (10, 2, 1)}
+    for path in (write_zip(tmp_path / "d.zip", files), write_files(tmp_path / "d", files)):
+        assert [p.name for p in read_source(path).library.playlists] == [
+            "list 1", "list 2", "list 10"]

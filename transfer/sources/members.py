@@ -1,12 +1,14 @@
 """The files a source path holds: one file, the files of a folder, or the files of a zip.
 
 Each is a ``Member`` with a name to show (``Playlist1.json``, ``exports/mix.csv``) and its
-bytes. Folders and zips are read in name order; hidden files and macOS resource forks are left
+bytes. Folders and zips are read in name order (numbers by value: ``Playlist2`` before
+``Playlist10``); hidden files and macOS resource forks are left
 out. A zip is read with limits, so a damaged or hostile one cannot fill the memory.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -47,13 +49,20 @@ def members(path: Path) -> Iterator[Member]:
         yield Member(path.name, _read(path))
 
 
+def natural(name: str) -> list[object]:
+    """A sort key that puts ``Playlist2.json`` before ``Playlist10.json``."""
+    return [int(part) if part.isdigit() else part.casefold()
+            for part in re.split(r"(\d+)", name)]
+
+
 def _hidden(parts: tuple[str, ...]) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in parts)
 
 
 def _folder(folder: Path) -> Iterator[Member]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and not _hidden(p.relative_to(folder).parts))
+    files = sorted((p for p in folder.rglob("*") if p.is_file()
+                    and not _hidden(p.relative_to(folder).parts)),
+                   key=lambda p: natural(p.relative_to(folder).as_posix()))
     for count, file in enumerate(files):
         if count >= MAX_MEMBERS:
             raise InputError(f"The folder {folder} holds more than {MAX_MEMBERS} files.",
@@ -80,7 +89,7 @@ def _zip(path: Path) -> Iterator[Member]:
         with zipfile.ZipFile(path) as archive:
             infos = sorted((info for info in archive.infolist() if not info.is_dir()
                             and not _hidden(PurePosixPath(info.filename).parts)),
-                           key=lambda info: info.filename)
+                           key=lambda info: natural(info.filename))
             if len(infos) > MAX_MEMBERS:
                 raise InputError(f"The zip {path} holds more than {MAX_MEMBERS} files.")
             total = 0
