@@ -43,6 +43,7 @@ def test_matches_fill_the_playlist_and_the_liked_songs(tmp_path: Path) -> None:
         exportify_row("", "Halo", "", "Beyoncé", "2020-01-02T00:00:00Z"),
         exportify_row("", "Unknown song", "", "Nobody", "2020-01-03T00:00:00Z"),
         exportify_row("", "Halo", "", "Beyoncé", "2020-01-04T00:00:00Z"),
+        exportify_row("", "Title only", "", "", "2020-01-05T00:00:00Z"),
     ]))
     (folder / "Liked Songs.csv").write_text(csv_text(EXPORTIFY_HEADER, [
         exportify_row(f"spotify:track:{T3}", "Known", "A", "Art", "2021-01-01T00:00:00Z"),
@@ -60,13 +61,13 @@ def test_matches_fill_the_playlist_and_the_liked_songs(tmp_path: Path) -> None:
 
     matching = match_source(source, search)
     assert sorted(queries) == sorted([*catalogue, 'track:"Unknown song" artist:"Nobody"'])
-    assert (matching.calls, matching.matched, len(matching.results)) == (3, 3, 4)
+    assert (matching.calls, matching.matched, len(matching.results)) == (3, 3, 5)
     (mix,) = matching.source.library.playlists
     assert [e.uri for e in mix.entries or ()] == [
-        f"spotify:track:{T3}", f"spotify:track:{T1}", None, f"spotify:track:{T1}"]
+        f"spotify:track:{T3}", f"spotify:track:{T1}", None, f"spotify:track:{T1}", None]
     assert mix.snapshot_id != source.library.playlists[0].snapshot_id
     assert [s.uri for s in matching.source.library.liked_songs] == [  # newest first
         f"spotify:track:{T2}", f"spotify:track:{T3}"]
-    (left,) = matching.source.unidentified
-    assert left.name == "Unknown song"
+    assert [item.name for item in matching.source.unidentified] == ["Unknown song", "Title only"]
+    assert matching.results[-1].query == "" and not matching.results[-1].searched
     assert matching.source.library.account == source.library.account

@@ -4,10 +4,9 @@ each search's result and what the searches cost."""
 
 from __future__ import annotations
 
-from transfer.models import PlaylistEntry
 from transfer.render.words import number, plural
 from transfer.sources import SourceFile, Unidentified
-from transfer.sources.match import Matching
+from transfer.sources.match import Matching, MatchResult
 
 LISTED = 10
 """Lines listed per group unless ``verbose``."""
@@ -28,8 +27,7 @@ def render_source(source: SourceFile, matching: Matching | None = None,
         lines += _listed([f"  - {problem}" for problem in source.problems], verbose)
     if matching is not None:
         lines.append(_matching_heading(matching))
-        lines += _listed([_result_line(result.item, result.found)
-                          for result in matching.results], verbose)
+        lines += _listed([_result_line(result) for result in matching.results], verbose)
     elif source.unidentified:
         lines.append(f"{plural(len(source.unidentified), 'entry', 'entries')} without a Spotify "
                      "id (not moved; `--match` looks them up by title and artist):")
@@ -45,12 +43,14 @@ def _matching_heading(matching: Matching) -> str:
             "):")
 
 
-def _result_line(item: Unidentified, found: PlaylistEntry | None) -> str:
+def _result_line(result: MatchResult) -> str:
+    item, found = result.item, result.found
     if found is not None and found.uri:
         album = f", {found.album}" if found.album else ""
         return (f"  + {_named(item)}  ->  {found.uri} ({found.name}, "
                 f"{', '.join(found.artists)}{album})")
-    return f"  - {_named(item)}  ->  no exact match; not moved  ({item.where})"
+    why = "no exact match" if result.query else "no artist in the file to look it up by"
+    return f"  - {_named(item)}  ->  {why}; not moved  ({item.where})"
 
 
 def _named(item: Unidentified) -> str:

@@ -1,10 +1,11 @@
 """``--match``: finding by search the songs a file names without a Spotify id.
 
 One search per distinct title and artist (``track:"<title>" artist:"<artist>"``, songs only,
-the 10 best), and a result is taken only when its title and one of its artists are the file's,
-and its album too when the file names one, compared without case, accents or punctuation. No
-guess is ever taken: what finds no such result stays "no Spotify id". The searching is given
-as a function, so this module makes no request itself.
+the 10 best; an entry without an artist is not looked up), and a result is taken only when its
+title and one of its artists are the file's, and its album too when the file names one,
+compared without case, accents or punctuation. No guess is ever taken: what finds no such
+result stays "no Spotify id". The searching is given as a function, so this module makes no
+request itself.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def is_exact(item: Unidentified, found: PlaylistEntry) -> bool:
 class MatchResult:
     item: Unidentified
     query: str
+    """Empty when the entry was not looked up (it names no artist)."""
     found: PlaylistEntry | None
     searched: bool
     """False when an earlier search for the same title and artist answered it (no call)."""
@@ -79,7 +81,8 @@ def match_source(source: SourceFile, search: Search) -> Matching:
     answers: dict[str, Sequence[PlaylistEntry]] = {}
     results: list[MatchResult] = []
     for item in source.unidentified:
-        if not item.name:
+        if not item.name or not item.artists:  # a title alone is too little to be sure
+            results.append(MatchResult(item, "", None, searched=False))
             continue
         query = query_of(item)
         searched = query not in answers
