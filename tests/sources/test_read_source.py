@@ -266,3 +266,16 @@ def test_playlist_files_are_read_in_number_order(tmp_path: Path) -> None:
     for path in (write_zip(tmp_path / "d.zip", files), write_files(tmp_path / "d", files)):
         assert [p.name for p in read_source(path).library.playlists] == [
             "list 1", "list 2", "list 10"]
+
+
+def test_a_zip_that_unpacks_too_large_is_refused(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from transfer.sources import members
+
+    archive = write_zip(tmp_path / "d.zip", small_download())
+    monkeypatch.setattr(members, "MAX_TOTAL_BYTES", 2000)
+    with pytest.raises(InputError, match="too large"):
+        read_source(archive)
+    monkeypatch.setattr(members, "MAX_MEMBERS", 2)
+    with pytest.raises(InputError, match="more than 2 files"):
+        read_source(archive)
