@@ -20,6 +20,7 @@ from tests.sources.files import (
     write_zip,
 )
 from tests.sources.seed_download import data_download_of
+from transfer.config import Settings
 from transfer.errors import ExitStatus
 from transfer.sandbox.seed import SandboxSeed
 from transfer.sandbox.server import SandboxServer
@@ -31,7 +32,7 @@ Serve = Callable[[SandboxSeed], tuple[SandboxServer, Path]]
 
 
 @pytest.fixture
-def serve(point_at: Callable[[SandboxServer], object]) -> Iterator[Serve]:
+def serve(point_at: Callable[[SandboxServer], Settings]) -> Iterator[Serve]:
     """``serve(seed)``: a sandbox of the test's own with the tool pointed at it; the old
     account's log-in is then removed (only the new account can be used); the home folder."""
     servers: list[SandboxServer] = []
@@ -39,8 +40,7 @@ def serve(point_at: Callable[[SandboxServer], object]) -> Iterator[Serve]:
     def start(seed: SandboxSeed) -> tuple[SandboxServer, Path]:
         server = SandboxServer(seed, port=0).start()
         servers.append(server)
-        settings = point_at(server)
-        home: Path = settings.home  # type: ignore[attr-defined]
+        home = point_at(server).home
         (home / "tokens" / "source.json").unlink()
         server.request_log.reset()
         return server, home
