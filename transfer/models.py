@@ -44,6 +44,11 @@ def id_of(uri: str) -> str:
     return uri.split(":", 2)[2]
 
 
+FILE_ID_PREFIX = "file-"
+"""How the ids begin that the tool gives what a file names without a Spotify id: the unknown
+account of a ``--from-file`` source and its playlists. Spotify has no page for them."""
+
+
 def uri_of(kind: Kind | str, item_id: str) -> str:
     return f"spotify:{Kind(kind).value}:{item_id}"
 
@@ -86,6 +91,8 @@ class PlaylistEntry(_Model):
     name: str = ""
     artists: tuple[str, ...] = ()
     album: str = ""
+    no_id: bool = Field(False, description="read from a file that names the item but gives no "
+                        "Spotify id (``uri`` is None): it cannot be added unless it is matched")
 
     @property
     def unavailable(self) -> bool:

@@ -289,7 +289,7 @@ def test_a_transfer_from_a_snapshot(serve: Callable[..., Any], tmp_path: Path) -
     server.request_log.reset()
     result = run_cli("transfer", "--yes", "--from-snapshot", str(snapshot))
     assert result.exit_code == 0, result.output
-    assert f"Source read from the snapshot {snapshot}" in result.stdout
+    assert f"Source read from the file {snapshot}" in result.stdout
     assert {entry.user_id for entry in server.request_log.entries if entry.is_api} == {
         TARGET_USER}
     assert_transferred(before, server.state.dump(), links(settings.home))

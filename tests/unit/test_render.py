@@ -100,7 +100,7 @@ def test_a_plan_with_nothing_to_do_says_so() -> None:
     target = SimulatedTarget(library("alex.new"))
     target.apply_plan(diff(source, target.library))
     text = render_plan(diff(source, target.library, links=target.links), origin="old.json")
-    assert "Source read from the snapshot old.json." in text
+    assert "Source read from the file old.json." in text
     assert "API calls: 0 writes" in text
     assert text.rstrip().endswith(
         "Nothing to do: the target already has everything that can move.")

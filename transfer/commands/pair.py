@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -18,17 +19,21 @@ from transfer.config import Settings
 from transfer.engine import Engine, PreparedPlan, RunReport
 from transfer.engine.reading import check_accounts
 from transfer.environment import Environment
-from transfer.errors import TransferError
-from transfer.export import load_snapshot
+from transfer.errors import ConfigError, TransferError
 from transfer.journal import Journal, RunRecord, journal_path
 from transfer.models import Account
 from transfer.plan import PlanOptions
 from transfer.plan.selection import Selection
 from transfer.progress import logging_above_bars
+from transfer.render.source import render_source
 from transfer.report import ReportDocument, build_report, render_summary, write_report
 from transfer.report.files import utc_now
 from transfer.report.html import html_report_path, write_html_report
+from transfer.sources import SourceFile, read_source
+from transfer.sources.match import match_source
+from transfer.sources.reading import SNAPSHOT
 from transfer.spotify import SpotifyAdapter
+from transfer.spotify.endpoints import SEARCH
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,8 @@ class Pair:
     target_account: Account
     source: SpotifyAdapter | None = None
     snapshot: Path | None = None
+    source_file: SourceFile | None = None
+    """What ``snapshot`` held (a snapshot, a data download, CSVs or links), read once."""
 
     def adapters(self) -> list[SpotifyAdapter]:
         return [adapter for adapter in (self.source, self.target) if adapter is not None]
@@ -56,10 +63,12 @@ class Pair:
 def open_pair(env: Environment, snapshot: Path | None) -> Pair:
     """Who the source and target are; ``AccountMixup`` when they are the same user.
 
-    A snapshot is read first, so a bad file is refused before any request is made.
+    A source file (``snapshot``: a snapshot or any format ``transfer.sources`` reads) is read
+    first, so a bad file is refused before any request is made.
     """
-    if snapshot is not None:
-        source_account = load_snapshot(snapshot).account
+    source_file = read_source(snapshot) if snapshot is not None else None
+    if source_file is not None:
+        source_account = source_file.library.account
         source = None
     else:
         source = env.adapter("source")
@@ -67,7 +76,34 @@ def open_pair(env: Environment, snapshot: Path | None) -> Pair:
     target = env.adapter("target")
     target_account = target.me()
     check_accounts(source_account, target_account)
-    return Pair(target, source_account, target_account, source, snapshot)
+    return Pair(target, source_account, target_account, source, snapshot, source_file)
+
+
+def source_options(snapshot: Path | None, from_file: Path | None, match: bool) -> Path | None:
+    """The one source file of ``--from-snapshot`` / ``--from-file``; refuses both at once, and
+    ``--match`` without a file."""
+    if snapshot is not None and from_file is not None:
+        raise ConfigError("--from-snapshot and --from-file both name a source; give one.",
+                          advice="--from-file reads snapshots too.")
+    if match and from_file is None and snapshot is None:
+        raise ConfigError("--match looks up the songs of a file that have no Spotify id; "
+                          "it needs --from-file.", advice="Add --from-file PATH, or leave out "
+                          "--match.")
+    return from_file if from_file is not None else snapshot
+
+
+def use_source_file(env: Environment, engine: Engine, pair: Pair, match: bool,
+                    verbose: bool = False, stream: TextIO | None = None) -> int:
+    """Show what the source file held (and with ``match``, look up by search the songs it names
+    without an id, through the target account), and give the engine that library. Only reads;
+    returns the searches made (``prepare`` counts them)."""
+    source = pair.source_file
+    if source is None or source.kinds == (SNAPSHOT,):
+        return 0
+    matching = match_source(source, pair.target.search_tracks) if match else None
+    click.echo(render_source(source, matching, verbose), file=stream or env.stdout)
+    engine.source_library = (matching.source if matching else source).library
+    return matching.calls if matching else 0
 
 
 def plan_options(settings: Settings) -> PlanOptions:
@@ -94,19 +130,26 @@ def make_engine(env: Environment, pair: Pair, journal: Journal,
     options = plan_options(env.settings)
     if selection is not None:
         options = selection.plan_options(options)
+    library = pair.source_file.library if pair.source_file is not None else None
     return Engine(target=pair.target, journal=journal, source=pair.source,
-                  snapshot=pair.snapshot, options=options, selection=selection)
+                  snapshot=pair.snapshot, source_library=library, options=options,
+                  selection=selection)
 
 
-def prepare(env: Environment, engine: Engine) -> PreparedPlan:
-    """Read both accounts and compute the plan, with progress bars on a terminal."""
+def prepare(env: Environment, engine: Engine, searches: int = 0) -> PreparedPlan:
+    """Read both accounts and compute the plan, with progress bars on a terminal. ``searches``
+    made for the source file (``--match``) count with the reads the plan cost."""
     progress = env.progress()
     engine.progress = progress
     try:
         with logging_above_bars(env.stderr):
-            return engine.prepare()
+            prepared = engine.prepare()
     finally:
         progress.close()
+    if not searches:
+        return prepared
+    key = str(SEARCH)
+    return replace(prepared, reads={**prepared.reads, key: prepared.reads.get(key, 0) + searches})
 
 
 @dataclass(frozen=True)

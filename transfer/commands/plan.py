@@ -1,5 +1,5 @@
-"""``spotify-transfer plan [--json] [--from-snapshot FILE] [--only LIST] [--playlist P]...
-[--exclude-playlist P]... [--all]``: the dry-run diff preview.
+"""``spotify-transfer plan [--json] [--from-snapshot FILE | --from-file PATH [--match]]
+[--only LIST] [--playlist P]... [--exclude-playlist P]... [--all]``: the dry-run diff preview.
 
 A selection given here is only previewed: ``plan`` keeps nothing (``transfer`` and ``sync``
 keep it). Without one, the selection kept for the pair applies."""
@@ -24,27 +24,44 @@ if TYPE_CHECKING:
 @click.option("--from-snapshot", "snapshot", default=None,
               type=click.Path(path_type=Path, dir_okay=False),
               help="Read the source from an earlier export instead of the live account.")
+@click.option("--from-file", "from_file", default=None,
+              type=click.Path(path_type=Path),
+              help="Read the source from a file instead of the old account: Spotify's data "
+                   "download (zip or folder), Exportify CSVs (file, folder or zip), a list of "
+                   "Spotify links, or a snapshot.")
+@click.option("--match", is_flag=True,
+              help="With --from-file: look up by search the songs the file names without a "
+                   "Spotify id (exact title and artist only).")
 @click.option("--full", is_flag=True,
               help="List every playlist and every item that cannot move.")
 @selection_flags
 @click.pass_obj
-def command(env: Environment, as_json: bool, snapshot: Path | None, full: bool,
-            selection: Selection | None) -> None:
+def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: Path | None,
+            match: bool, full: bool, selection: Selection | None) -> None:
     """Show what `transfer` would do: what would be created, followed and saved, what is
     already there, what is left out by the selection, what cannot move and why, and the API
     calls it will cost. Reads both accounts; never writes to either. A selection given here
     is previewed, not kept."""
-    from transfer.commands.pair import make_engine, open_journal, open_pair, prepare
+    from transfer.commands.pair import (
+        make_engine,
+        open_journal,
+        open_pair,
+        prepare,
+        source_options,
+        use_source_file,
+    )
     from transfer.commands.selecting import KEPT, selection_line
     from transfer.plan.selection import load_selection
     from transfer.render import render_plan, render_plan_json
     from transfer.report.files import utc_now
 
-    pair = open_pair(env, snapshot)
+    pair = open_pair(env, source_options(snapshot, from_file, match))
     with open_journal(env.settings, pair, create=False) as journal:
         chosen = selection if selection is not None else load_selection(journal)
         engine = make_engine(env, pair, journal, chosen)
-        prepared = prepare(env, engine)
+        searches = use_source_file(env, engine, pair, match, full,
+                                   env.stderr if as_json else None)
+        prepared = prepare(env, engine, searches)
         stopped = engine.unfinished()
     if as_json:
         text = render_plan_json(prepared.plan, utc_now(), prepared.reads, prepared.origin,

@@ -1,5 +1,5 @@
-"""``spotify-transfer transfer [--yes] [--from-snapshot FILE] [--only LIST] [--playlist P]...
-[--exclude-playlist P]... [--all]``: plan, confirm, apply.
+"""``spotify-transfer transfer [--yes] [--from-snapshot FILE | --from-file PATH [--match]]
+[--only LIST] [--playlist P]... [--exclude-playlist P]... [--all]``: plan, confirm, apply.
 
 A run that stopped before it was done (paused, interrupted, failed, killed) is resumed first,
 without reading the libraries again. Otherwise both accounts are read, the plan is shown and,
@@ -39,12 +39,20 @@ NO_TERMINAL = ConfigError(
 @click.option("--from-snapshot", "snapshot", default=None,
               type=click.Path(path_type=Path, dir_okay=False),
               help="Read the source from an earlier export (when the old account is gone).")
+@click.option("--from-file", "from_file", default=None,
+              type=click.Path(path_type=Path),
+              help="Read the source from a file instead of the old account: Spotify's data "
+                   "download (zip or folder), Exportify CSVs (file, folder or zip), a list of "
+                   "Spotify links, or a snapshot.")
+@click.option("--match", is_flag=True,
+              help="With --from-file: look up by search the songs the file names without a "
+                   "Spotify id (exact title and artist only).")
 @click.option("--full", is_flag=True,
               help="List every playlist and every item that cannot move.")
 @selection_flags
 @click.pass_obj
-def command(env: Environment, yes: bool, snapshot: Path | None, full: bool,
-            selection: Selection | None) -> None:
+def command(env: Environment, yes: bool, snapshot: Path | None, from_file: Path | None,
+            match: bool, full: bool, selection: Selection | None) -> None:
     """Move the source account's library into the target account: computes the plan (as
     `plan` shows it), asks, then applies it with progress bars. Safe to run again at any
     moment: it resumes where it stopped and never doubles anything. Exit codes: 0 done,
@@ -52,10 +60,10 @@ def command(env: Environment, yes: bool, snapshot: Path | None, full: bool,
     it again after the time it says), 130 interrupted (run it again to resume). The
     selection (--only, --playlist, --exclude-playlist) is kept for these accounts: later
     transfers and syncs follow it until flags replace it or --all clears it."""
-    from transfer.commands.pair import make_engine, open_journal, open_pair
+    from transfer.commands.pair import make_engine, open_journal, open_pair, source_options
     from transfer.plan.selection import load_selection
 
-    pair = open_pair(env, snapshot)
+    pair = open_pair(env, source_options(snapshot, from_file, match))
     with open_journal(env.settings, pair) as journal:
         chosen = selection if selection is not None else load_selection(journal)
         engine = make_engine(env, pair, journal, chosen)
@@ -66,7 +74,8 @@ def command(env: Environment, yes: bool, snapshot: Path | None, full: bool,
         else:
             if not yes and not env.stdin.isatty():
                 raise NO_TERMINAL
-            outcome = plan_and_apply(env, engine, pair, yes, full, given=selection is not None)
+            outcome = plan_and_apply(env, engine, pair, yes, full, given=selection is not None,
+                                     match=match)
     if outcome.document.failures:
         raise TransferError(
             f"Spotify refused {len(outcome.document.failures)} write(s); they are listed above "
@@ -104,14 +113,15 @@ def resume(env: Environment, engine: Engine, pair: Pair, stopped: RunRecord, ful
 
 
 def plan_and_apply(env: Environment, engine: Engine, pair: Pair, yes: bool, full: bool,
-                   given: bool = False) -> Outcome:
+                   given: bool = False, match: bool = False) -> Outcome:
     """Read, show the plan, confirm, apply. ``given``: the engine's selection was given now
-    (it is kept once the run begins)."""
-    from transfer.commands.pair import prepare, run_with_report
+    (it is kept once the run begins); ``match``: look up the file's entries without an id."""
+    from transfer.commands.pair import prepare, run_with_report, use_source_file
     from transfer.commands.selecting import KEPT, selection_line
     from transfer.render import render_plan
 
-    prepared = prepare(env, engine)
+    searches = use_source_file(env, engine, pair, match, full)
+    prepared = prepare(env, engine, searches)
     click.echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
                file=env.stdout)
     if engine.selection is not None and not engine.selection.is_empty:

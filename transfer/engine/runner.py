@@ -41,6 +41,7 @@ from transfer.journal import (
     RunState,
 )
 from transfer.journal.counts import action_units
+from transfer.models import Library
 from transfer.plan import Plan, PlanOptions, PlaylistChange, SkipReason, diff
 from transfer.plan.selection import SELECTION_FACT, Selection
 from transfer.progress import NoProgress, Progress
@@ -121,6 +122,9 @@ class Engine:
     journal: Journal
     source: SpotifyAdapter | None = None
     snapshot: Path | None = None
+    source_library: Library | None = None
+    """The library read from ``snapshot`` (any format ``transfer.sources`` reads), when the
+    command read it already; else the snapshot is loaded when a plan is made."""
     options: PlanOptions = field(default_factory=PlanOptions)
     progress: Progress = field(default_factory=NoProgress)
     clock: Callable[[], datetime] = utc_now
@@ -161,6 +165,8 @@ class Engine:
                             facts, planned_after)
 
     def _reader(self) -> LibraryReader:
+        if self.source_library is not None:
+            return SnapshotReader(self.source_library)
         if self.snapshot is not None:
             return SnapshotReader(load_snapshot(self.snapshot))
         assert self.source is not None

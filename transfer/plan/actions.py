@@ -268,6 +268,7 @@ class SkipReason(StrEnum):
     NOT_MIRRORED = "not_mirrored"
     COPY_REMOVED = "copy_removed"
     ITEMS_UNKNOWN = "items_unknown"
+    NO_ID = "no_id"
 
     @property
     def text(self) -> str:
@@ -299,6 +300,7 @@ _SKIP_TEXT: dict[SkipReason, str] = {
         "the copy this tool made was removed from the target account; not made again"
     ),
     SkipReason.ITEMS_UNKNOWN: "its items were not read, so they cannot be copied",
+    SkipReason.NO_ID: "no Spotify id in the file (`--match` looks it up by title and artist)",
 }
 
 

@@ -223,7 +223,7 @@ def _entry_problem(entry: PlaylistEntry) -> SkipReason | None:
     if entry.is_local:
         return SkipReason.LOCAL_FILE
     if entry.uri is None:
-        return SkipReason.UNAVAILABLE
+        return SkipReason.NO_ID if entry.no_id else SkipReason.UNAVAILABLE
     try:
         kind = kind_of(entry.uri)
     except ValueError:

@@ -58,7 +58,7 @@ def render_plan(
 def _heading(plan: Plan, origin: str) -> str:
     source = _account(plan.source.id, plan.source.display_name)
     target = _account(plan.target.id, plan.target.display_name)
-    where = "the live account" if origin == "live" else f"the snapshot {origin}"
+    where = "the live account" if origin == "live" else f"the file {origin}"
     return f"Plan: {source} → {target}\nSource read from {where}."
 
 

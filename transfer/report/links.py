@@ -5,7 +5,7 @@ Local files and unavailable entries have none: Spotify has no page for them.
 
 from __future__ import annotations
 
-from transfer.models import Kind, kind_of
+from transfer.models import FILE_ID_PREFIX, Kind, kind_of
 
 OPEN_SPOTIFY = "https://open.spotify.com"
 _LINKABLE = {Kind.TRACK, Kind.EPISODE, Kind.ALBUM, Kind.ARTIST, Kind.SHOW, Kind.AUDIOBOOK,
@@ -26,4 +26,7 @@ def open_url(uri: str | None) -> str | None:
 
 
 def playlist_url(playlist_id: str | None) -> str | None:
-    return f"{OPEN_SPOTIFY}/playlist/{playlist_id}" if playlist_id else None
+    """None for a playlist read from a file (its id is the tool's, not Spotify's)."""
+    if not playlist_id or playlist_id.startswith(FILE_ID_PREFIX):
+        return None
+    return f"{OPEN_SPOTIFY}/playlist/{playlist_id}"

@@ -6,7 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from transfer.sandbox import routes_catalog, routes_legacy, routes_library, routes_playlists
+from transfer.sandbox import (
+    routes_catalog,
+    routes_legacy,
+    routes_library,
+    routes_playlists,
+    routes_search,
+)
 from transfer.sandbox.apierror import ApiError
 from transfer.sandbox.faults import Decision, FaultInjector
 from transfer.sandbox.render import Renderer
@@ -28,6 +34,7 @@ def build_router() -> Router:
     router.add(routes_library.ROUTES)
     router.add(routes_playlists.ROUTES)
     router.add(routes_catalog.ROUTES)
+    router.add(routes_search.ROUTES)
     router.add(routes_legacy.ROUTES, legacy=True)
     return router
 

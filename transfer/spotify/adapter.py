@@ -369,6 +369,17 @@ class SpotifyAdapter:
             found.extend(bool(value) for value in answer)
         return found
 
+    def search_tracks(self, query: str) -> list[PlaylistEntry]:
+        """The songs a search finds (one call, at most ``SEARCH_LIMIT``), best first, as
+        entries: URI, title, artists, album. ``query`` may use Spotify's field filters
+        (``track:"..." artist:"..."``)."""
+        answer = self._transport.request(
+            ep.SEARCH, params={"q": query, "type": "track", "limit": ep.SEARCH.limit})
+        tracks = answer.get("tracks") if isinstance(answer, dict) else None
+        items = tracks.get("items") if isinstance(tracks, dict) else None
+        return [parse.entry_of({"item": item}) for item in items or ()
+                if isinstance(item, dict) and item.get("uri")]
+
     def save_tracks_with_dates(self, tracks: Iterable[tuple[str, datetime]]) -> None:
         """Save Liked Songs with their original dates (Extended-Quota apps only: a
         Development-Mode app gets ``DatesNotSupported``). ``tracks`` are ``(id, added_at)``."""

@@ -35,6 +35,8 @@ LIBRARY_BATCH = 40
 """URIs per ``/me/library`` save, remove or contains call, kinds mixed."""
 TIMESTAMPED_BATCH = 50
 """Tracks per ``PUT /me/tracks`` with ``timestamped_ids`` (Extended Quota only)."""
+SEARCH_LIMIT = 10
+"""Results per type of one search (the Development-Mode maximum)."""
 COVER_MAX_BYTES = 256 * 1024
 """Largest base64 payload of a cover upload."""
 
@@ -108,6 +110,7 @@ LIBRARY_REMOVE = Endpoint(
 LIBRARY_CONTAINS = Endpoint(
     "GET", "/me/library/contains", ("user-library-read", "user-follow-read"), LIBRARY_BATCH
 )
+SEARCH = Endpoint("GET", "/search", (), SEARCH_LIMIT)
 SAVE_TRACKS_TIMESTAMPED = Endpoint(
     "PUT", "/me/tracks", ("user-library-modify",), TIMESTAMPED_BATCH
 )
