@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-
 from transfer.config import Settings
 from transfer.engine import Engine, PreparedPlan, RunReport
 from transfer.engine.reading import check_accounts
@@ -24,6 +22,7 @@ from transfer.journal import Journal, RunRecord, journal_path
 from transfer.models import Account
 from transfer.plan import PlanOptions
 from transfer.progress import logging_above_bars
+from transfer.render.safe import echo
 from transfer.report import ReportDocument, build_report, render_summary, write_report
 from transfer.report.files import utc_now
 from transfer.report.html import html_report_path, write_html_report
@@ -140,11 +139,11 @@ def run_with_report(
         path, html = write_reports(env.settings.home, document)
     except TransferError as error:
         # The run is done and journaled: say so, with its summary, before the report's error.
-        click.echo(render_summary(document, None, full, pair.calls()), file=env.stdout, nl=False)
+        echo(render_summary(document, None, full, pair.calls()), file=env.stdout, nl=False)
         raise TransferError(f"Run {report.run_id} is done, but {error.message[0].lower()}"
                             f"{error.message[1:]}", advice=error.advice) from None
-    click.echo(render_summary(document, path, full, pair.calls(), html_path=html),
-               file=env.stdout, nl=False)
+    echo(render_summary(document, path, full, pair.calls(), html_path=html),
+         file=env.stdout, nl=False)
     return Outcome(report, document, path)
 
 
@@ -173,4 +172,4 @@ def _report_stopped_run(env: Environment, journal: Journal, before: RunRecord | 
         log.warning("The report of the stopped run could not be written: %s", error)
         return
     text = render_summary(document, path, full, pair.calls(), heading=False, html_path=html)
-    click.echo(f"Until it stopped:\n\n{text}", file=env.stdout, nl=False)
+    echo(f"Until it stopped:\n\n{text}", file=env.stdout, nl=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from transfer.environment import Environment
+from transfer.render.safe import echo
 
 
 @click.command("plan")
@@ -31,11 +32,12 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, full: bool) 
         engine = make_engine(env, pair, journal)
         prepared = prepare(env, engine)
         stopped = engine.unfinished()
-    if as_json:
-        text = render_plan_json(prepared.plan, utc_now(), prepared.reads, prepared.origin)
+    if as_json:  # JSON keeps names exact: it escapes control characters itself
+        click.echo(render_plan_json(prepared.plan, utc_now(), prepared.reads, prepared.origin),
+                   file=env.stdout, nl=False)
     else:
-        text = render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full)
-    click.echo(text, file=env.stdout, nl=False)
+        echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
+             file=env.stdout, nl=False)
     if stopped is not None and not as_json:
-        click.echo(f"\nNote: run {stopped.id} stopped before it was done ({stopped.state.value}); "
-                   "`spotify-transfer transfer` resumes it first.", file=env.stdout)
+        echo(f"\nNote: run {stopped.id} stopped before it was done ({stopped.state.value}); "
+             "`spotify-transfer transfer` resumes it first.", file=env.stdout)

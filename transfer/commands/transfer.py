@@ -14,6 +14,7 @@ import click
 
 from transfer.environment import Environment
 from transfer.errors import ConfigError, TransferError
+from transfer.render.safe import echo, safe_name
 
 if TYPE_CHECKING:
     from transfer.commands.pair import Outcome, Pair
@@ -74,8 +75,8 @@ def resume(env: Environment, engine: Engine, pair: Pair, stopped: RunRecord, ful
     origin = "" if stopped.origin == "live" else f" (planned from {stopped.origin})"
     waiting = stopped.resume_at is not None and stopped.resume_at > utc_now()
     then = "it may go on later" if waiting else "resuming it without reading the libraries again"
-    click.echo(f"Run {stopped.id}{origin} {how}, with {len(left)} write(s) left: {then}.\n",
-               file=env.stdout)
+    echo(f"Run {stopped.id}{origin} {how}, with {len(left)} write(s) left: {then}.\n",
+         file=env.stdout)
     return run_with_report(env, engine, pair, lambda: engine.resume(stopped), full)
 
 
@@ -85,18 +86,18 @@ def plan_and_apply(env: Environment, engine: Engine, pair: Pair, yes: bool, full
     from transfer.render import render_plan
 
     prepared = prepare(env, engine)
-    click.echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
-               file=env.stdout)
+    echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
+         file=env.stdout)
     if not prepared.plan.is_empty and not yes and not confirmed(env, pair):
-        click.echo("Cancelled: nothing was changed.", file=env.stdout)
+        echo("Cancelled: nothing was changed.", file=env.stdout)
         raise click.exceptions.Exit(1)
     return run_with_report(env, engine, pair, lambda: engine.apply(prepared), full)
 
 
 def confirmed(env: Environment, pair: Pair) -> bool:
     target = pair.target_account
-    name = f"{target.display_name} ({target.id})" if target.display_name else target.id
-    click.echo(f"Apply this plan to {name}? [y/N] ", file=env.stderr, nl=False)
+    name = f"{safe_name(target.display_name)} ({target.id})" if target.display_name else target.id
+    echo(f"Apply this plan to {name}? [y/N] ", file=env.stderr, nl=False)
     answer = env.stdin.readline()
     if not answer:
         raise NO_TERMINAL

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from transfer.journal import RunKind, RunState
 from transfer.models import Account
+from transfer.render.safe import safe_name
 from transfer.render.words import duration, number, plural
 from transfer.report import ReportDocument, render_summary
 from transfer.status.collect import PairView, StatusView
@@ -42,7 +43,8 @@ def _pair(view: PairView, now: datetime, full: bool) -> str:
 
 
 def _account(account: Account) -> str:
-    return f"{account.display_name} ({account.id})" if account.display_name else account.id
+    return f"{safe_name(account.display_name)} ({account.id})" if account.display_name \
+        else account.id
 
 
 def _run(label: str, run: RunStatus | None, report: ReportDocument | None, now: datetime,

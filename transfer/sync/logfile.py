@@ -14,6 +14,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from transfer.errors import ConfigError
+from transfer.render.safe import SafeFormatter
 
 LOG_FILE = "sync.log"
 MAX_BYTES = 1_000_000
@@ -40,7 +41,7 @@ def logging_to_file(home: Path) -> Iterator[Path]:
             advice="Set SPOTIFY_TRANSFER_HOME to a folder you can write.",
         ) from None
     handler.setLevel(logging.INFO)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(SafeFormatter(FORMAT))
     root = logging.getLogger()
     level = root.level
     pinned = [console for console in root.handlers if console.level == logging.NOTSET]
