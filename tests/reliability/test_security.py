@@ -227,3 +227,28 @@ def test_token_files_stay_private_when_the_umask_is_open(serve: Serve) -> None:
         os.umask(previous)
     assert result.returncode == 0, result.stderr
     assert_private_tokens(served.home)
+
+
+# -- the state folder is private ------------------------------------------------------------
+
+
+def test_the_whole_state_folder_is_private_when_the_umask_is_open(serve: Serve) -> None:
+    """Every folder the tool makes is 0700 and every file 0600, with an umask of 0: the
+    journal, its lock, reports, the snapshot, the sync's log file, the tokens."""
+    served = serve(tiny_seed())
+    previous = os.umask(0)
+    try:
+        results = [served.tool.run(TRANSFER),
+                   served.tool.run(["-m", "transfer", "export"]),
+                   served.tool.run(["-m", "transfer", "sync"])]
+    finally:
+        os.umask(previous)
+    assert [result.returncode for result in results] == [0, 0, 0], results[-1].stderr
+    modes = {str(path.relative_to(served.home)): stat.S_IMODE(path.lstat().st_mode)
+             for path in [served.home, *served.home.rglob("*")]}
+    folders = {name for name in ("journals", "reports", "snapshots", "logs", "tokens")}
+    assert folders <= modes.keys(), sorted(modes)
+    assert any(name.endswith(".sqlite.lock") for name in modes), sorted(modes)
+    wrong = {name: oct(mode) for name, mode in modes.items()
+             if mode != (0o700 if (served.home / name).is_dir() else 0o600)}
+    assert not wrong, wrong

@@ -27,6 +27,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from transfer.config import Settings
 from transfer.environment import Environment
 from transfer.errors import ConfigError
+from transfer.private import private_folder
 from transfer.sandbox.faults import Faults
 
 NO_PROXY_VARIABLES = ("no_proxy", "NO_PROXY")
@@ -94,7 +95,7 @@ def _state_folder(home: Path | None, keep: bool, env: Environment) -> Iterator[P
             raise ConfigError(f"{home} is not empty.",
                               advice="The demo starts from nothing each time: give it a new or "
                                      "empty folder (--home), or leave --home out.")
-        home.mkdir(parents=True, exist_ok=True)
+        private_folder(home)
         yield home
         click.echo(f"\nThe demo's state (journal, reports, sandbox tokens) is in {home}",
                    file=env.stdout)
