@@ -24,9 +24,10 @@ def command(env: Environment, account: str, no_browser: bool, port: int | None) 
     def show(text: str) -> None:
         echo(text, file=env.stderr)
 
-    def read_redirect(prompt: str) -> str:
+    def read_redirect(prompt: str) -> str | None:
         echo(prompt, file=env.stderr, nl=False)
-        return env.stdin.readline().strip()
+        line = env.stdin.readline()
+        return line.strip() if line else None
 
     dialog = LoginDialog(
         show=show,
