@@ -55,7 +55,7 @@ def open_private(path: Path | str, flags: int) -> int:
         raise
     try:
         status = os.fstat(descriptor)
-        if stat.S_IMODE(status.st_mode) != FILE_MODE and _ours(status):
+        if stat.S_IMODE(status.st_mode) != FILE_MODE and owned_by_user(status):
             os.fchmod(descriptor, FILE_MODE)
     except BaseException:
         os.close(descriptor)
@@ -70,7 +70,7 @@ def check_state_folder(home: Path) -> None:
             status = path.lstat()
         except OSError:
             continue
-        if not _ours(status):
+        if not owned_by_user(status):
             what = "The state folder" if path == home else "The folder"
             raise ConfigError(
                 f"{what} {path} belongs to another user (uid {status.st_uid}): "
@@ -86,6 +86,7 @@ def _children(home: Path) -> list[Path]:
         return []
 
 
-def _ours(status: os.stat_result) -> bool:
+def owned_by_user(status: os.stat_result) -> bool:
+    """Whether the file of ``status`` belongs to the user running the tool."""
     getuid = getattr(os, "getuid", None)
     return getuid is None or status.st_uid == getuid()
