@@ -55,7 +55,8 @@ def open_private(path: Path | str, flags: int) -> int:
         raise
     try:
         status = os.fstat(descriptor)
-        if stat.S_IMODE(status.st_mode) != FILE_MODE and owned_by_user(status):
+        if stat.S_IMODE(status.st_mode) != FILE_MODE and owned_by_user(status) \
+                and hasattr(os, "fchmod"):
             os.fchmod(descriptor, FILE_MODE)
     except BaseException:
         os.close(descriptor)

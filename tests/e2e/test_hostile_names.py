@@ -109,6 +109,7 @@ def test_hostile_names_are_printed_harmless_and_kept_exact(
     assert status.exit_code == 0, status.output
     assert_safe(status.output, "status")
     assert safe_name(SOURCE_NAME) in status.output
+    assert SOURCE_NAME in strings(json.loads(run_cli("status", "--json").stdout))
 
     preview = run_cli("undo")
     assert preview.exit_code == 2, "no terminal to ask at: the preview, then a refusal"

@@ -42,7 +42,9 @@ class RunLock:
         except OSError:
             stream.close()
             return False
-        os.pwrite(stream.fileno(), f"{os.getpid():<{PID_WIDTH}}\n".encode(), 0)
+        stream.seek(0)
+        stream.write(f"{os.getpid():<{PID_WIDTH}}\n".encode())
+        stream.flush()
         self._stream = stream
         return True
 
