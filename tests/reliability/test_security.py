@@ -201,8 +201,12 @@ def test_a_bad_paste_says_what_is_wrong_and_asks_again(login_served: tuple[Serve
               redirect_uri,
               re.sub(r"code=[^&]*&?", "", redirect),
               redirect]
-    stdout, stderr = process.communicate("\n".join(pastes) + "\n", timeout=60)
-    assert process.returncode == 0, stderr
+    process.stdin.write("\n".join(pastes) + "\n")
+    process.stdin.close()
+    assert process.stdout is not None
+    stderr = process.stderr.read()  # through the buffer readline() filled, unlike communicate()
+    stdout = process.stdout.read()
+    assert process.wait(timeout=60) == 0, stderr
     assert "Logged in the source account" in stdout
     for problem in ("That is not an address", "belongs to another log-in",
                     "no answer from Spotify", "no authorization code"):
