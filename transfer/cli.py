@@ -18,6 +18,7 @@ import click
 from transfer.commands import COMMAND_MODULES
 from transfer.environment import Environment
 from transfer.errors import ExitStatus, RateLimited, TransferError
+from transfer.render.safe import SafeFormatter, echo
 
 
 class _Group(click.Group):
@@ -33,23 +34,23 @@ class _Group(click.Group):
             report_error(error)
             ctx.exit(int(error.exit_status))
         except KeyboardInterrupt:
-            click.echo("Interrupted. Progress is saved; run the same command again to resume.",
-                       err=True)
+            echo("Interrupted. Progress is saved; run the same command again to resume.",
+                 err=True)
             ctx.exit(int(ExitStatus.INTERRUPTED))
 
 
 def report_error(error: TransferError) -> None:
     """Print an error the way every command does: the message, then what to do about it."""
-    click.echo(f"Error: {error.message}", err=True)
+    echo(f"Error: {error.message}", err=True)
     if isinstance(error, RateLimited):
-        click.echo(
+        echo(
             f"Spotify asked to wait {error.retry_after:.0f} s. Resume after "
             f"{error.resume_at.astimezone().strftime('%Y-%m-%d %H:%M:%S %Z')} by running the "
             "same command again.",
             err=True,
         )
     if error.advice:
-        click.echo(error.advice, err=True)
+        echo(error.advice, err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,7 +65,9 @@ def report_error(error: TransferError) -> None:
 def cli(ctx: click.Context, config_path: Path | None, verbose: int, traceback: bool) -> None:
     """Move a whole Spotify library from one account to another, and keep them in step."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    console = logging.StreamHandler()
+    console.setFormatter(SafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[console])
     ctx.obj = Environment(config_path=config_path, traceback=traceback)
 
 

@@ -46,8 +46,11 @@ class Environment:
         """The settings, read from the file and the environment on first use."""
         if self._settings is None:
             from transfer.config import load_settings
+            from transfer.private import check_state_folder
 
-            self._settings = load_settings(self.config_path)
+            settings = load_settings(self.config_path)
+            check_state_folder(settings.home)
+            self._settings = settings
         return self._settings
 
     def token_store(self) -> TokenStore:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import math
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
@@ -48,6 +50,9 @@ from transfer.spotify.retry import utc_now
 logger = logging.getLogger(__name__)
 
 READABLE = ("owned", "collaborator")
+MAX_SNAPSHOT_BYTES = 512 * 2**20
+"""Larger files are refused unread (a snapshot of 100,000 items is some 60 MB)."""
+CORRUPT_ADVICE = "Use another snapshot, or export again while the account exists."
 
 T = TypeVar("T")
 
@@ -267,16 +272,13 @@ def write_snapshot(library: Library, path: Path) -> None:
 
 def load_snapshot(path: Path) -> Library:
     """Read a snapshot written by ``export``; ``InputError`` says what is wrong with it."""
-    try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"The snapshot {path} does not exist.") from None
-    except OSError as error:
-        raise InputError(f"The snapshot {path} cannot be read: {error.strerror}") from None
+    text = _snapshot_bytes(path)
     document = _json_document(text, path)
     _check_version(document, path)
     try:
         return Library.model_validate(document)
+    except RecursionError:
+        raise InputError(f"The snapshot {path} is nested too deeply to be a snapshot.") from None
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
@@ -285,20 +287,60 @@ def load_snapshot(path: Path) -> Library:
         raise InputError(f"The snapshot {path} is not a valid library ({problems}).") from None
 
 
+def _snapshot_bytes(path: Path) -> bytes:
+    """The file's bytes, refused unread when it is larger than any snapshot should be."""
+    too_big = InputError(
+        f"The snapshot {path} is larger than {MAX_SNAPSHOT_BYTES // 2**20} MiB: not a snapshot "
+        "this tool wrote (even a library of 100,000 items makes a far smaller one).",
+        advice="Check the file name; a snapshot is what `spotify-transfer export` writes.",
+    )
+    try:
+        with path.open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size > MAX_SNAPSHOT_BYTES:
+                raise too_big
+            text = stream.read(MAX_SNAPSHOT_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"The snapshot {path} does not exist.") from None
+    except IsADirectoryError:
+        raise InputError(f"The snapshot {path} is a folder, not a file.") from None
+    except OSError as error:
+        raise InputError(f"The snapshot {path} cannot be read: {error.strerror}") from None
+    if len(text) > MAX_SNAPSHOT_BYTES:
+        raise too_big
+    return text
+
+
 def _json_document(text: bytes, path: Path) -> dict[str, Any]:
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
         raise InputError(f"The snapshot {path} is not text (corrupt?).") from None
     except json.JSONDecodeError as error:
         raise InputError(
             f"The snapshot {path} is truncated or corrupt: invalid JSON at line {error.lineno}, "
             f"column {error.colno} ({error.msg}).",
-            advice="Use another snapshot, or export again while the account exists.",
+            advice=CORRUPT_ADVICE,
         ) from None
+    except RecursionError:
+        raise InputError(f"The snapshot {path} is nested too deeply to be a snapshot.",
+                         advice=CORRUPT_ADVICE) from None
+    except ValueError as error:  # an integer of thousands of digits, NaN, a float overflow
+        raise InputError(f"The snapshot {path} holds a number no snapshot has: {error}.",
+                         advice=CORRUPT_ADVICE) from None
     if not isinstance(document, dict) or "schema_version" not in document:
         raise InputError(f"The file {path} is not a spotify-transfer snapshot.")
     return document
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text[:20]} is out of range")
+    return number
 
 
 def _check_version(document: dict[str, Any], path: Path) -> None:

@@ -7,13 +7,15 @@ import tempfile
 from pathlib import Path
 
 from transfer.errors import TransferError
+from transfer.private import private_folder
 
 
 def write_atomically(path: Path, data: bytes, what: str = "file") -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``: no
-    half-written file is ever left at ``path``. ``what`` names the file in the error."""
+    half-written file is ever left at ``path``. ``what`` names the file in the error. The file
+    is 0600 (``mkstemp``); folders made for it are 0700."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
                                                  suffix=".tmp")
         try:

@@ -54,12 +54,16 @@ def login_sandbox(transfer_home: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def browser_as(user: str) -> Callable[[str], bool]:
-    """A browser already signed in as ``user``: it opens the authorize URL, the sandbox
-    approves and redirects it to our loopback listener, which it then calls."""
+    """A browser already signed in as ``user``: it opens the log-in's start address, which
+    sends it to the authorize URL; the sandbox approves and redirects it to our loopback
+    listener, which it then calls."""
 
     def open_url(url: str) -> bool:
         def visit() -> None:
-            requests.get(f"{url}&{urlencode({'sandbox_user': user})}", timeout=10)
+            start = requests.get(url, allow_redirects=False, timeout=10)
+            assert start.status_code == 303, start.text
+            authorize = start.headers["Location"]
+            requests.get(f"{authorize}&{urlencode({'sandbox_user': user})}", timeout=10)
 
         threading.Thread(target=visit, daemon=True).start()
         return True

@@ -88,7 +88,7 @@ def test_two_sync_processes_never_overlap(headless: SandboxServer, transfer_home
     lock = Path(f"{journal_path(transfer_home, SOURCE_USER, TARGET_USER)}.lock")
     try:
         deadline = time.monotonic() + 30
-        while not (lock.exists() and lock.read_text() == str(slow.pid)):
+        while not (lock.exists() and lock.read_text().split() == [str(slow.pid)]):
             assert time.monotonic() < deadline and slow.poll() is None, slow.communicate()
             time.sleep(0.02)
         result = run_cli("sync")

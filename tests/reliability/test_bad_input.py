@@ -29,8 +29,9 @@ from tests.reliability.seeds import (
 )
 from tests.reliability.tool import TRANSFER, Finished, on_request, run_killed
 from transfer.errors import ExitStatus
-from transfer.export import write_snapshot
+from transfer.export import MAX_SNAPSHOT_BYTES, write_snapshot
 from transfer.journal import journal_path
+from transfer.render.safe import safe_name
 from transfer.sandbox.tiny import tiny_seed
 
 pytestmark = pytest.mark.e2e
@@ -63,6 +64,11 @@ def _export(served: Served, path: Path) -> bytes:
     (lambda data: b'{"schema_version": 1, "playlists": 3}', "not a valid library"),
     (lambda data: b"[1, 2, 3]", "not a spotify-transfer snapshot"),
     (lambda data: b"", "truncated or corrupt"),
+    (lambda data: b'{"schema_version": 1, "x": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+     "nested too deeply"),
+    (lambda data: data[:-2] + b', "x": ' + b"7" * 5000 + b"}", "holds a number"),
+    (lambda data: data[:-2] + b', "x": NaN}', "holds a number"),
+    (lambda data: data[:-2] + b', "x": -1e999}', "holds a number"),
 ])
 def test_a_damaged_snapshot_is_refused_before_any_request_and_kept(
     serve: Serve, tmp_path: Path, damage: Callable[[bytes], bytes], message: str,
@@ -75,6 +81,16 @@ def test_a_damaged_snapshot_is_refused_before_any_request_and_kept(
     assert_clear(result, ExitStatus.USAGE, message, str(path))
     assert served.log.total() == 0
     assert path.read_bytes() == kept
+
+
+def test_a_snapshot_larger_than_any_is_refused_unread(serve: Serve, tmp_path: Path) -> None:
+    served = serve(tiny_seed())
+    path = tmp_path / "huge.json"
+    with path.open("wb") as stream:  # sparse: no disk space, no time
+        stream.truncate(MAX_SNAPSHOT_BYTES + 1)
+    result = served.tool.invoke([*TRANSFER_ARGS, "--from-snapshot", str(path)])
+    assert_clear(result, ExitStatus.USAGE, "larger than 512 MiB", str(path))
+    assert served.log.total() == 0
 
 
 def test_a_snapshot_of_a_newer_schema_says_to_upgrade(serve: Serve, tmp_path: Path) -> None:
@@ -272,7 +288,7 @@ def test_names_in_many_scripts_with_direction_marks_and_long_descriptions(serve:
     assert result.returncode == 0, result.stderr
     served.assert_exact()
     for name, _ in NAMES:
-        assert name in result.stdout
+        assert safe_name(name) in result.stdout, "printed without its bidi controls"
     report = next((served.home / "reports").rglob("*.json")).read_text(encoding="utf-8")
     assert all(name in json.loads(report).__repr__() or name in report for name, _ in NAMES)
     copies = [p for p in served.server.state.dump().playlists if p.owner_id == TARGET_USER]

@@ -12,9 +12,11 @@ import re
 import socket
 import stat
 import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -127,6 +129,102 @@ def test_the_login_listener_binds_loopback_only_and_ignores_a_wrong_state(
     assert_private_tokens(served.home)
 
 
+def test_the_browser_is_started_without_the_state_on_its_command_line(
+    login_served: tuple[Served, str], tmp_path: Path,
+) -> None:
+    """Every user of the machine can read a program's command line: the browser gets the
+    listener's start address, which sends it on to Spotify; the state is in no log line."""
+    served, _ = login_served
+    recorded = tmp_path / "browser-arguments"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$@" > {recorded}\n')
+    browser.chmod(0o700)
+    process = served.tool.start(["-m", "transfer", "-vv", "login", "source"],
+                                BROWSER=str(browser))
+    try:
+        deadline = time.monotonic() + 30
+        while not (recorded.exists() and recorded.read_text().strip()):
+            assert time.monotonic() < deadline and process.poll() is None, "no browser started"
+            time.sleep(0.05)
+        start_url = recorded.read_text().strip()
+        assert "state" not in start_url and start_url.startswith("http://127.0.0.1:")
+        start = requests.get(start_url, allow_redirects=False, timeout=10)
+        assert start.status_code == 303
+        authorize_url = start.headers["Location"]
+        assert approve(authorize_url, SOURCE_USER) == 200
+        result = finish(process, 60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert result.returncode == 0, result.stderr
+    state = parse_qs(urlsplit(authorize_url).query)["state"][0]
+    assert "DEBUG" in result.stderr, "debug logging was on"
+    lines = [line for line in result.stderr.splitlines() if state in line]
+    assert lines == [authorize_url], "shown once, as the address to visit; never logged"
+
+
+def test_with_no_browser_it_says_so_at_once_and_how_to_log_in_without(
+    login_served: tuple[Served, str],
+) -> None:
+    served, _ = login_served
+    process = served.tool.start(["-m", "transfer", "login", "target"], BROWSER="false")
+    assert process.stderr is not None
+    try:
+        began, said = time.monotonic(), ""
+        while "No web browser" not in said:
+            line = process.stderr.readline()
+            assert line, f"ended without saying it: {said}"
+            said += line
+        assert time.monotonic() - began < 20, "said at once, not after the log-in's timeout"
+        assert "spotify-transfer login target --no-browser" in said
+    finally:
+        process.kill()
+        process.communicate()
+
+
+def test_a_bad_paste_says_what_is_wrong_and_asks_again(login_served: tuple[Served, str]) -> None:
+    served, redirect_uri = login_served
+    process = subprocess.Popen(
+        [sys.executable, "-m", "transfer", "login", "source", "--no-browser"],
+        cwd=REPOSITORY, env=served.tool.environment(), text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stderr is not None and process.stdin is not None
+    url = ""
+    while not url.startswith("http"):
+        url = process.stderr.readline().strip()
+        assert url or process.poll() is None, "no address shown"
+    answer = requests.get(f"{url}&{urlencode({'sandbox_user': SOURCE_USER})}", timeout=10,
+                          allow_redirects=False)
+    redirect = answer.headers["Location"]
+    pastes = ["I approved it",
+              redirect.replace("state=", "state=x"),
+              redirect_uri,
+              re.sub(r"code=[^&]*&?", "", redirect),
+              redirect]
+    process.stdin.write("\n".join(pastes) + "\n")
+    process.stdin.close()
+    assert process.stdout is not None
+    stderr = process.stderr.read()  # through the buffer readline() filled, unlike communicate()
+    stdout = process.stdout.read()
+    assert process.wait(timeout=60) == 0, stderr
+    assert "Logged in the source account" in stdout
+    for problem in ("That is not an address", "belongs to another log-in",
+                    "no answer from Spotify", "no authorization code"):
+        assert problem in stderr, (problem, stderr)
+    assert stderr.count("Then paste the address") == 5, "asked again after each bad paste"
+    assert "Traceback" not in stderr
+
+
+def test_a_paste_that_never_comes_ends_the_log_in_clearly(
+    login_served: tuple[Served, str],
+) -> None:
+    served, _ = login_served
+    result = served.tool.run(["-m", "transfer", "login", "source", "--no-browser"])
+    assert result.returncode == 1, result.stderr
+    assert "No address was pasted (the input ended)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def assert_private_tokens(home: Path) -> None:
     folder = home / "tokens"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
@@ -227,3 +325,28 @@ def test_token_files_stay_private_when_the_umask_is_open(serve: Serve) -> None:
         os.umask(previous)
     assert result.returncode == 0, result.stderr
     assert_private_tokens(served.home)
+
+
+# -- the state folder is private ------------------------------------------------------------
+
+
+def test_the_whole_state_folder_is_private_when_the_umask_is_open(serve: Serve) -> None:
+    """Every folder the tool makes is 0700 and every file 0600, with an umask of 0: the
+    journal, its lock, reports, the snapshot, the sync's log file, the tokens."""
+    served = serve(tiny_seed())
+    previous = os.umask(0)
+    try:
+        results = [served.tool.run(TRANSFER),
+                   served.tool.run(["-m", "transfer", "export"]),
+                   served.tool.run(["-m", "transfer", "sync"])]
+    finally:
+        os.umask(previous)
+    assert [result.returncode for result in results] == [0, 0, 0], results[-1].stderr
+    modes = {str(path.relative_to(served.home)): stat.S_IMODE(path.lstat().st_mode)
+             for path in [served.home, *served.home.rglob("*")]}
+    folders = {name for name in ("journals", "reports", "snapshots", "logs", "tokens")}
+    assert folders <= modes.keys(), sorted(modes)
+    assert any(name.endswith(".sqlite.lock") for name in modes), sorted(modes)
+    wrong = {name: oct(mode) for name, mode in modes.items()
+             if mode != (0o700 if (served.home / name).is_dir() else 0o600)}
+    assert not wrong, wrong

@@ -44,6 +44,8 @@ def test_sandbox_command_prints_settings_serves_and_dumps(tmp_path: Path) -> Non
         out, err = process.communicate(timeout=10)
     assert process.returncode == 0, err
     assert "State written to" in out
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["dump.json", "seed.json"], \
+        "written whole through a temporary file, which is gone"
     dumped = SandboxSeed.model_validate_json(dump_file.read_text(encoding="utf-8"))
     assert [ref.id for ref in dumped.libraries["alex.new"].albums] == ["al4"]
 

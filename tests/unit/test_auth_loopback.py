@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import pytest
 import requests
 
 from transfer.auth.loopback import (
+    CONNECTION_TIMEOUT,
     Callback,
     LoopbackListener,
     code_from,
     parse_callback,
+    paste_problem,
     redirect_target,
 )
 from transfer.errors import AuthError, ConfigError
@@ -66,10 +69,12 @@ def test_parse_callback_reads_a_pasted_address() -> None:
     assert parse_callback(pasted) == Callback("abc", "xyz", None)
 
 
-def listen(state: str = "good-state") -> tuple[LoopbackListener, str]:
+def listen(state: str = "good-state", authorize_url: str | None = None
+           ) -> tuple[LoopbackListener, str]:
     port = free_port()
     target = redirect_target(f"http://127.0.0.1:{port}/callback")
-    return LoopbackListener(target, state, "source"), f"http://127.0.0.1:{port}"
+    return (LoopbackListener(target, state, "source", authorize_url),
+            f"http://127.0.0.1:{port}")
 
 
 def test_listener_binds_loopback_only_and_rejects_a_wrong_state() -> None:
@@ -109,3 +114,75 @@ def test_a_busy_port_is_a_clear_error() -> None:
         with pytest.raises(ConfigError, match="Cannot listen") as caught:
             LoopbackListener(target, "s", "source")
         assert "--port" in (caught.value.advice or "")
+
+
+def test_a_silent_connection_holds_up_nothing_and_is_closed_in_time() -> None:
+    """A connection that never sends a request: the real redirect is still served at once,
+    and the silent one is closed after the time limit."""
+    listener, base = listen()
+    port = int(base.rsplit(":", 1)[1])
+    closed_after: list[float] = []
+
+    def browser() -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as silent:
+            began = time.monotonic()
+            answer = requests.get(f"{base}/callback?code=real&state=good-state", timeout=5)
+            assert answer.status_code == 200
+            assert silent.recv(1024) == b"", "closed by the listener, not answered"
+            closed_after.append(time.monotonic() - began)
+
+    with listener:
+        thread = threading.Thread(target=browser)
+        thread.start()
+        callback = listener.wait(timeout=CONNECTION_TIMEOUT / 2)
+        thread.join(timeout=CONNECTION_TIMEOUT * 4)
+    assert callback == Callback("real", "good-state", None)
+    assert closed_after and CONNECTION_TIMEOUT * 0.8 < closed_after[0] < CONNECTION_TIMEOUT * 3
+
+
+AUTHORIZE = "https://accounts.example/authorize?client_id=c&state=good-state"
+
+
+def test_the_start_address_sends_the_browser_to_spotify_without_the_state_in_it() -> None:
+    listener, base = listen(authorize_url=AUTHORIZE)
+    with listener:
+        assert listener.start_url.startswith(base) and "state" not in listener.start_url
+        results: list[requests.Response] = []
+        thread = threading.Thread(target=lambda: results.extend([
+            requests.get(listener.start_url, allow_redirects=False, timeout=5),
+            requests.get(f"{base}/callback?code=real&state=good-state", timeout=5)]))
+        thread.start()
+        assert listener.wait(timeout=10).code == "real"
+        thread.join()
+    assert (results[0].status_code, results[0].headers["Location"]) == (303, AUTHORIZE)
+
+
+def test_a_start_address_opened_twice_abandons_the_log_in() -> None:
+    listener, _ = listen(authorize_url=AUTHORIZE)
+    with listener:
+        answers: list[int] = []
+        thread = threading.Thread(target=lambda: answers.extend(
+            requests.get(listener.start_url, allow_redirects=False, timeout=5).status_code
+            for _ in range(2)))
+        thread.start()
+        with pytest.raises(AuthError, match="opened twice"):
+            listener.wait(timeout=10)
+        thread.join()
+    assert answers == [303, 410]
+
+
+@pytest.mark.parametrize(("pasted", "problem"), [
+    ("", "Nothing was pasted"),
+    ("   ", "Nothing was pasted"),
+    ("yes I did", "not an address"),
+    ("code=abc&state=s1", "not an address"),
+    ("http://127.0.0.1:8888/callback", "no answer from Spotify"),
+    ("http://127.0.0.1:8888/callback?code=abc&state=other", "another log-in"),
+    ("http://127.0.0.1:8888/callback?code=abc", "another log-in"),
+    ("http://127.0.0.1:8888/callback?state=s1", "no authorization code"),
+    ("http://127.0.0.1:8888/callback?code=abc&state=s1", None),
+    ("http://127.0.0.1:8888/callback?error=access_denied&state=s1", None),
+])
+def test_what_is_wrong_with_a_pasted_address(pasted: str, problem: str | None) -> None:
+    found = paste_problem(pasted, "s1")
+    assert found == problem if problem is None else problem in (found or "")

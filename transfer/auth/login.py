@@ -15,17 +15,28 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from transfer.auth.loopback import LoopbackListener, code_from, parse_callback, redirect_target
+from transfer.auth.loopback import (
+    Callback,
+    LoopbackListener,
+    code_from,
+    parse_callback,
+    paste_problem,
+    redirect_target,
+)
 from transfer.auth.store import StoredLogin, TokenStore
 from transfer.auth.tokens import FixedToken, make_pkce, other_account, token_digest
 from transfer.config import Settings
-from transfer.errors import AccountMixup
+from transfer.errors import AccountMixup, AuthError
 from transfer.models import Account
 from transfer.spotify import SpotifyAdapter
 
 logger = logging.getLogger(__name__)
 
 BROWSER_TIMEOUT = 300.0
+PASTE_ATTEMPTS = 5
+NO_BROWSER = ("No web browser was found to open. Open the address above in a browser on this "
+              "machine, or stop (Ctrl-C) and run `spotify-transfer login {account} --no-browser` "
+              "to log in from a browser anywhere and paste back the address it ends on.")
 
 
 @dataclass
@@ -33,11 +44,13 @@ class LoginDialog:
     """How the log-in talks to the person: the CLI passes terminal functions, tests fakes.
 
     ``open_browser`` None means ``--no-browser``: show the URL and read the address back.
+    It returns whether a browser was started. ``read_redirect`` returns None when the input
+    ended.
     """
 
     show: Callable[[str], None]
-    read_redirect: Callable[[str], str]
-    open_browser: Callable[[str], object] | None = None
+    read_redirect: Callable[[str], str | None]
+    open_browser: Callable[[str], bool] | None = None
     timeout: float = BROWSER_TIMEOUT
 
 
@@ -55,13 +68,13 @@ def log_in(
     url = pkce.authorize_url(state)
     if dialog.open_browser is None:
         dialog.show(f"Open this address in a browser and log in as the {account} account:\n{url}")
-        pasted = dialog.read_redirect("Then paste the address the browser went to: ")
-        callback = parse_callback(pasted)
+        callback = _pasted_callback(dialog, state, account)
     else:
-        with LoopbackListener(target, state, account) as listener:
+        with LoopbackListener(target, state, account, url) as listener:
             dialog.show(f"Opening the browser to log in the {account} account. If it does not "
                         f"open, visit:\n{url}")
-            dialog.open_browser(url)
+            if not dialog.open_browser(listener.start_url):
+                dialog.show(NO_BROWSER.format(account=account))
             callback = listener.wait(dialog.timeout)
     code = code_from(callback, state, account)
     login = StoredLogin.from_token_info(pkce.exchange_code(code, account))
@@ -77,6 +90,25 @@ def log_in(
         logger.warning("This log-in replaces SPOTIFY_TRANSFER_%s_REFRESH_TOKEN until that "
                        "variable changes", account.upper())
     return user
+
+
+def _pasted_callback(dialog: LoginDialog, state: str, account: str) -> Callback:
+    """The address pasted back, asked for again (a few times) while it is not this log-in's
+    answer, with what was wrong with it."""
+    problem = ""
+    for _ in range(PASTE_ATTEMPTS):
+        pasted = dialog.read_redirect("Then paste the address the browser went to: ")
+        if pasted is None:
+            raise AuthError("No address was pasted (the input ended).", account=account,
+                            advice=f"Run `spotify-transfer login {account} --no-browser` again "
+                                   "and paste the address the browser went to.")
+        problem = paste_problem(pasted, state) or ""
+        if not problem:
+            return parse_callback(pasted)
+        dialog.show(problem)
+    raise AuthError(f"No usable address was pasted in {PASTE_ATTEMPTS} tries. {problem}",
+                    account=account,
+                    advice=f"Run `spotify-transfer login {account} --no-browser` again.")
 
 
 def identify(account: str, settings: Settings, login: StoredLogin) -> Account:

@@ -2,22 +2,35 @@
 
 The listener binds 127.0.0.1 only, on the redirect URI's port, answers only the redirect URI's
 path, and accepts a callback only with the ``state`` this log-in generated; anything else gets an
-error page and the listener keeps waiting for the real one.
+error page and the listener keeps waiting for the real one. Each connection is served on its own
+thread with a time limit, so one that never sends a request (a browser's pre-connection, or a
+local program) holds up nothing.
+
+The browser is started on a start address of the listener's (:attr:`LoopbackListener.start_url`)
+that redirects it to Spotify, not on the authorize address itself: a program's command line can
+be read by every user of the machine, and the authorize address carries the ``state``. The start
+address answers once; opened a second time, the log-in is abandoned, as something else on the
+machine may then know the ``state``.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from transfer.errors import AuthError, ConfigError
 
 logger = logging.getLogger(__name__)
+
+START_PATH = "/spotify-transfer/start"
+CONNECTION_TIMEOUT = 5.0
+"""Seconds a connection may take to send its request (and to take the answer)."""
 
 
 @dataclass(frozen=True)
@@ -95,11 +108,36 @@ def code_from(callback: Callback, state: str, account: str) -> str:
     return callback.code
 
 
+def paste_problem(pasted: str, state: str) -> str | None:
+    """What is wrong with an address pasted for ``--no-browser``, in a line that says what to
+    paste instead; None when it is the answer to this log-in (or Spotify's refusal of it)."""
+    whole = "Paste the whole address from the browser's address bar, after you approved."
+    if not pasted.strip():
+        return f"Nothing was pasted. {whole}"
+    parts = urlsplit(pasted.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"That is not an address (it should start with http://127.0.0.1). {whole}"
+    callback = parse_callback(pasted)
+    if callback.state is None and callback.code is None and callback.error is None:
+        return ("That address carries no answer from Spotify (no code, no state): it is not "
+                f"where the browser went after you approved. {whole}")
+    if callback.state != state:
+        return ("That address belongs to another log-in (its state does not match): open the "
+                "address shown above, approve, and paste where the browser goes then.")
+    if not callback.error and not callback.code:
+        return f"That address carries no authorization code (is it cut short?). {whole}"
+    return None
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _CallbackServer
+    timeout = CONNECTION_TIMEOUT
 
     def do_GET(self) -> None:
         expected = self.server.expected
+        if urlsplit(self.path).path == START_PATH and expected.authorize_url:
+            self._start(expected.authorize_url)
+            return
         if urlsplit(self.path).path != expected.path:
             self._answer(404, "Not the log-in address.")
             return
@@ -113,6 +151,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(200, f"Spotify did not grant access ({callback.error}).")
         else:
             self._answer(200, "Logged in. You can close this tab and return to the terminal.")
+
+    def _start(self, authorize_url: str) -> None:
+        with self.server.lock:
+            self.server.starts += 1
+            first = self.server.starts == 1
+        if not first:
+            self._answer(410, "This log-in link was already used: the log-in is abandoned. "
+                         "Run it again in the terminal.")
+            return
+        self.send_response(303)
+        self.send_header("Location", authorize_url)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _answer(self, status: int, text: str) -> None:
         body = (f"<!doctype html><meta charset=utf-8><title>spotify-transfer</title>"
@@ -131,22 +183,32 @@ class _Handler(BaseHTTPRequestHandler):
 class _Expected:
     path: str
     state: str
+    authorize_url: str | None
 
 
-class _CallbackServer(HTTPServer):
+class _CallbackServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
     def __init__(self, port: int, expected: _Expected) -> None:
         self.expected = expected
         self.callback: Callback | None = None
+        self.starts = 0
+        self.lock = threading.Lock()
         super().__init__(("127.0.0.1", port), _Handler)
 
 
 class LoopbackListener:
     """Listens on ``127.0.0.1:<port>`` for the browser's return; use as a context manager."""
 
-    def __init__(self, target: RedirectTarget, state: str, account: str) -> None:
+    def __init__(self, target: RedirectTarget, state: str, account: str,
+                 authorize_url: str | None = None) -> None:
+        """``authorize_url``: where :attr:`start_url` sends the browser."""
         self._account = account
+        self.start_url = f"http://127.0.0.1:{target.port}{START_PATH}"
         try:
-            self._server = _CallbackServer(target.port, _Expected(target.path, state))
+            self._server = _CallbackServer(target.port,
+                                           _Expected(target.path, state, authorize_url))
         except OSError as error:
             raise ConfigError(
                 f"Cannot listen on 127.0.0.1:{target.port} for the log-in ({error.strerror}).",
@@ -158,12 +220,18 @@ class LoopbackListener:
         """The first callback with the right state; ``AuthError`` after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while self._server.callback is None:
+            if self._server.starts > 1:
+                raise AuthError(
+                    "The log-in's start address was opened twice: something else on this "
+                    "machine may have seen the log-in, so it was abandoned.",
+                    account=self._account,
+                    advice=f"Run `spotify-transfer login {self._account}` again.")
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise AuthError("No answer came back from the browser in time.",
                                 account=self._account,
                                 advice="Run the log-in again, or use --no-browser.")
-            self._server.timeout = min(remaining, 1.0)
+            self._server.timeout = min(remaining, 0.25)
             self._server.handle_request()
         return self._server.callback
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from transfer.errors import AuthError, ConfigError
+from transfer.private import private_folder
 from transfer.spotify.oauth import TokenInfo
 
 HOME_ADVICE = "Check that SPOTIFY_TRANSFER_HOME points at a folder you can read and write."
@@ -82,7 +83,7 @@ class TokenStore:
         data = json.dumps(login.model_dump(), indent=2).encode()
         temporary = self.directory / f".{account}.{secrets.token_hex(6)}.tmp"
         try:
-            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_folder(self.directory)
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as stream:
                 stream.write(data)

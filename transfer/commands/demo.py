@@ -18,8 +18,10 @@ import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.client import HTTPMessage
 from pathlib import Path
-from urllib.parse import urlencode
+from typing import IO
+from urllib.parse import urlencode, urlsplit
 
 import click
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
@@ -27,6 +29,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 from transfer.config import Settings
 from transfer.environment import Environment
 from transfer.errors import ConfigError
+from transfer.private import private_folder
 from transfer.sandbox.faults import Faults
 
 NO_PROXY_VARIABLES = ("no_proxy", "NO_PROXY")
@@ -94,7 +97,7 @@ def _state_folder(home: Path | None, keep: bool, env: Environment) -> Iterator[P
             raise ConfigError(f"{home} is not empty.",
                               advice="The demo starts from nothing each time: give it a new or "
                                      "empty folder (--home), or leave --home out.")
-        home.mkdir(parents=True, exist_ok=True)
+        private_folder(home)
         yield home
         click.echo(f"\nThe demo's state (journal, reports, sandbox tokens) is in {home}",
                    file=env.stdout)
@@ -134,13 +137,23 @@ def _free_port() -> int:
 
 
 def browser_signed_in_as(user: str) -> Callable[[str], bool]:
-    """A stand-in browser already signed in to Spotify as ``user``: it opens the authorize
-    address (the sandbox approves as that user) and follows the redirect to the listener."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    """A stand-in browser already signed in to Spotify as ``user``: it opens the log-in's
+    start address, follows it to the authorize address (the sandbox approves as that user)
+    and follows the redirect to the listener."""
+
+    class SignedIn(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, request: urllib.request.Request, fp: IO[bytes], code: int,
+                             msg: str, headers: HTTPMessage, newurl: str
+                             ) -> urllib.request.Request | None:
+            if urlsplit(newurl).path.endswith("/authorize"):
+                newurl = f"{newurl}&{urlencode({'sandbox_user': user})}"
+            return super().redirect_request(request, fp, code, msg, headers, newurl)
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), SignedIn)
 
     def open_address(url: str) -> bool:
         def visit() -> None:
-            with opener.open(f"{url}&{urlencode({'sandbox_user': user})}", timeout=30):
+            with opener.open(url, timeout=30):
                 pass
 
         threading.Thread(target=visit, daemon=True, name=f"browser-{user}").start()

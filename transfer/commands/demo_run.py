@@ -9,8 +9,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import click
-
 from transfer.auth import LoginDialog, log_in
 from transfer.commands.demo import SOURCE_USER, TARGET_USER, browser_signed_in_as
 from transfer.commands.pair import (
@@ -28,6 +26,7 @@ from transfer.journal import Journal
 from transfer.models import Account
 from transfer.plan import least_calls
 from transfer.render import render_plan
+from transfer.render.safe import echo, safe_name
 from transfer.render.words import number, plural
 from transfer.report import ReportDocument
 from transfer.report.check import CheckResult, check_transfer
@@ -63,7 +62,7 @@ class DemoRun:
         self.kept = kept
 
     def say(self, text: str = "") -> None:
-        click.echo(text, file=self.env.stdout)
+        echo(text, file=self.env.stdout)
 
     def run(self) -> None:
         self.introduce()
@@ -177,4 +176,5 @@ class DemoRun:
 
 
 def _name(account: Account) -> str:
-    return f"{account.display_name} ({account.id})" if account.display_name else account.id
+    return f"{safe_name(account.display_name)} ({account.id})" if account.display_name \
+        else account.id

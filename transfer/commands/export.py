@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from transfer.environment import Environment
+from transfer.render.safe import echo, safe_name
 
 
 @click.command("export")
@@ -32,8 +33,8 @@ def command(env: Environment, output: Path | None, account: str) -> None:
                                            library.exported_at)
     write_snapshot(library, path)
     entries = sum(len(playlist.entries or ()) for playlist in library.playlists)
-    click.echo(
-        f"Exported {library.account.display_name or library.account.id} to {path}:\n"
+    echo(
+        f"Exported {safe_name(library.account.display_name or library.account.id)} to {path}:\n"
         f"  {len(library.playlists)} playlists ({entries} entries), "
         f"{len(library.liked_songs)} Liked Songs, {len(library.albums)} albums, "
         f"{len(library.artists)} artists, {len(library.shows)} shows, "

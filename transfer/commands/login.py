@@ -7,6 +7,7 @@ import webbrowser
 import click
 
 from transfer.environment import Environment
+from transfer.render.safe import echo, safe_name
 
 
 @click.command("login")
@@ -21,11 +22,12 @@ def command(env: Environment, account: str, no_browser: bool, port: int | None) 
     from transfer.auth import LoginDialog, log_in
 
     def show(text: str) -> None:
-        click.echo(text, file=env.stderr)
+        echo(text, file=env.stderr)
 
-    def read_redirect(prompt: str) -> str:
-        click.echo(prompt, file=env.stderr, nl=False)
-        return env.stdin.readline().strip()
+    def read_redirect(prompt: str) -> str | None:
+        echo(prompt, file=env.stderr, nl=False)
+        line = env.stdin.readline()
+        return line.strip() if line else None
 
     dialog = LoginDialog(
         show=show,
@@ -33,5 +35,5 @@ def command(env: Environment, account: str, no_browser: bool, port: int | None) 
         open_browser=None if no_browser else webbrowser.open,
     )
     user = log_in(account, env.settings, env.token_store(), dialog, port=port)
-    click.echo(f"Logged in the {account} account as {user.display_name or user.id} ({user.id}).",
-               file=env.stdout)
+    name = safe_name(user.display_name or user.id)
+    echo(f"Logged in the {account} account as {name} ({user.id}).", file=env.stdout)

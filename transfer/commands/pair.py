@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-import click
-
 from transfer.config import Settings
 from transfer.engine import Engine, PreparedPlan, RunReport
 from transfer.engine.reading import check_accounts
@@ -25,6 +23,7 @@ from transfer.models import Account
 from transfer.plan import PlanOptions
 from transfer.plan.selection import Selection
 from transfer.progress import logging_above_bars
+from transfer.render.safe import echo
 from transfer.render.source import render_source
 from transfer.report import ReportDocument, build_report, render_summary, write_report
 from transfer.report.files import utc_now
@@ -101,7 +100,7 @@ def use_source_file(env: Environment, engine: Engine, pair: Pair, match: bool,
     if source is None or source.kinds == (SNAPSHOT,):
         return 0
     matching = match_source(source, pair.target.search_tracks) if match else None
-    click.echo(render_source(source, matching, verbose), file=stream or env.stdout)
+    echo(render_source(source, matching, verbose), file=stream or env.stdout)
     engine.source_library = (matching.source if matching else source).library
     return matching.calls if matching else 0
 
@@ -190,11 +189,11 @@ def run_with_report(
         path, html = write_reports(env.settings.home, document)
     except TransferError as error:
         # The run is done and journaled: say so, with its summary, before the report's error.
-        click.echo(render_summary(document, None, full, pair.calls()), file=env.stdout, nl=False)
+        echo(render_summary(document, None, full, pair.calls()), file=env.stdout, nl=False)
         raise TransferError(f"Run {report.run_id} is done, but {error.message[0].lower()}"
                             f"{error.message[1:]}", advice=error.advice) from None
-    click.echo(render_summary(document, path, full, pair.calls(), html_path=html),
-               file=env.stdout, nl=False)
+    echo(render_summary(document, path, full, pair.calls(), html_path=html),
+         file=env.stdout, nl=False)
     return Outcome(report, document, path)
 
 
@@ -223,4 +222,4 @@ def _report_stopped_run(env: Environment, journal: Journal, before: RunRecord | 
         log.warning("The report of the stopped run could not be written: %s", error)
         return
     text = render_summary(document, path, full, pair.calls(), heading=False, html_path=html)
-    click.echo(f"Until it stopped:\n\n{text}", file=env.stdout, nl=False)
+    echo(f"Until it stopped:\n\n{text}", file=env.stdout, nl=False)

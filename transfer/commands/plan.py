@@ -13,6 +13,7 @@ import click
 
 from transfer.commands.selecting import selection_flags
 from transfer.environment import Environment
+from transfer.render.safe import echo
 
 if TYPE_CHECKING:
     from transfer.plan.selection import Selection
@@ -63,15 +64,15 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: P
                                    env.stderr if as_json else None)
         prepared = prepare(env, engine, searches)
         stopped = engine.unfinished()
-    if as_json:
-        text = render_plan_json(prepared.plan, utc_now(), prepared.reads, prepared.origin,
-                                selection=chosen)
+    if as_json:  # JSON keeps names exact: it escapes control characters itself
+        click.echo(render_plan_json(prepared.plan, utc_now(), prepared.reads, prepared.origin,
+                                    selection=chosen), file=env.stdout, nl=False)
     else:
-        text = render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full)
-    click.echo(text, file=env.stdout, nl=False)
+        echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
+             file=env.stdout, nl=False)
     if not chosen.is_empty and not as_json:
         where = "given now; `transfer` and `sync` keep it" if selection is not None else KEPT
-        click.echo(f"\n{selection_line(chosen, where)}", file=env.stdout)
+        echo(f"\n{selection_line(chosen, where)}", file=env.stdout)
     if stopped is not None and not as_json:
-        click.echo(f"\nNote: run {stopped.id} stopped before it was done ({stopped.state.value}); "
-                   "`spotify-transfer transfer` resumes it first.", file=env.stdout)
+        echo(f"\nNote: run {stopped.id} stopped before it was done ({stopped.state.value}); "
+             "`spotify-transfer transfer` resumes it first.", file=env.stdout)

@@ -14,6 +14,7 @@ import click
 from pydantic import ValidationError
 
 from transfer.errors import ConfigError, InputError
+from transfer.files import write_atomically
 from transfer.sandbox.faults import SPOTIFY_LIKE_COVER_LIMIT, SPOTIFY_LIKE_RATE_LIMIT, Faults
 from transfer.sandbox.seed import SandboxSeed
 from transfer.sandbox.server import MODES, Mode, SandboxServer
@@ -159,6 +160,7 @@ def command(
     finally:
         server.stop()
     if dump_path is not None:
-        dump_path.write_text(json.dumps(server.state.dump().model_dump(mode="json"),
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
+        state = json.dumps(server.state.dump().model_dump(mode="json"), ensure_ascii=False,
+                           indent=1)
+        write_atomically(dump_path, state.encode("utf-8"), "sandbox state")
         click.echo(f"State written to {dump_path}")

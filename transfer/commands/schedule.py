@@ -2,8 +2,8 @@
 
 Prints a crontab line, or a systemd service and timer, that run ``spotify-transfer sync`` with
 this executable's absolute path, this state folder and settings file, and a file for the
-``SPOTIFY_TRANSFER_*`` variables the job needs (``config/`` ships the same texts for a typical
-install).
+``SPOTIFY_TRANSFER_*`` variables the job needs, which it writes or checks
+(``transfer.sync.envfile``; ``config/`` ships the same texts for a typical install).
 """
 
 from __future__ import annotations
@@ -33,12 +33,18 @@ if TYPE_CHECKING:
 @click.pass_obj
 def command(env: Environment, scheduler: str, every: str, mirror: bool,
             env_file: Path | None) -> None:
-    """Print how to run `sync` from cron or a systemd timer on this machine."""
+    """Print how to run `sync` from cron or a systemd timer on this machine, and write the
+    file of variables the job reads (mode 600): the client id and the SPOTIFY_TRANSFER_*
+    variables set here, or check that it already sets them."""
     from transfer.sync.durations import parse_duration
+    from transfer.sync.envfile import ensure_env_file, job_variables
     from transfer.sync.scheduling import crontab, systemd_service, systemd_timer
 
     interval = parse_duration(every)
     install = this_install(env, env_file, mirror)
+    written = ensure_env_file(Path(install.env_file),
+                              job_variables(os.environ, env.settings.client_id))
+    click.echo(written.describe(), file=env.stderr)
     if scheduler == "cron":
         click.echo(crontab(install, interval), file=env.stdout, nl=False)
         return

@@ -6,6 +6,7 @@ import click
 
 from transfer.environment import Environment
 from transfer.errors import JournalError
+from transfer.render.safe import echo
 
 
 @click.command("status")
@@ -24,8 +25,10 @@ def command(env: Environment, as_json: bool, full: bool) -> None:
 
     context = StatusContext(home=env.settings.home, now=utc_now(), config_path=env.config_path)
     view = collect_status(context)
-    text = render_status_json(view.document) if as_json else render_status(view, full)
-    click.echo(text, file=env.stdout, nl=False)
+    if as_json:  # JSON keeps names exact: it escapes control characters itself
+        click.echo(render_status_json(view.document), file=env.stdout, nl=False)
+    else:
+        echo(render_status(view, full), file=env.stdout, nl=False)
     unreadable = [pair for pair in view.document.pairs if pair.error is not None]
     if unreadable:
         raise JournalError(

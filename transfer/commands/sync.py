@@ -24,6 +24,7 @@ import click
 from transfer.commands.selecting import selection_flags
 from transfer.environment import Environment
 from transfer.errors import ConfigError, RateLimited, TransferError
+from transfer.render.safe import echo
 
 if TYPE_CHECKING:
     from transfer.plan.selection import Selection
@@ -79,7 +80,7 @@ def command(env: Environment, mirror: bool, force: bool, every: str | None, full
 
         def report(line: str) -> None:
             log.info("%s", line)
-            click.echo(line, file=env.stdout)
+            echo(line, file=env.stdout)
 
         Every(interval, turn, report=report, sleep=env.sleep, clock=utc_now).run()
 
@@ -109,7 +110,7 @@ def sync_once(env: Environment, request: SyncRequest, quiet: bool = False) -> No
         line = summary_line(tally.source, tally.target, tally.changes, tally.calls, ending)
         log.info("%s", line)
         if not (quiet and ending == "done" and tally.changes.empty and not tally.changes.failed):
-            click.echo(line, file=env.stdout)
+            echo(line, file=env.stdout)
         _write_reports(env, tally)
 
 

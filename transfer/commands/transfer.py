@@ -20,6 +20,7 @@ import click
 from transfer.commands.selecting import selection_flags
 from transfer.environment import Environment
 from transfer.errors import ConfigError, TransferError
+from transfer.render.safe import echo, safe_name
 
 if TYPE_CHECKING:
     from transfer.commands.pair import Outcome, Pair
@@ -91,7 +92,7 @@ def keep_for_next_run(env: Environment, engine: Engine, selection: Selection | N
 
     if selection is not None and save_selection(engine.journal, selection):
         where = "kept for these accounts; the stopped run goes on as planned, the next follows it"
-        click.echo(selection_line(selection, where) + "\n", file=env.stdout)
+        echo(selection_line(selection, where) + "\n", file=env.stdout)
 
 
 def resume(env: Environment, engine: Engine, pair: Pair, stopped: RunRecord, full: bool
@@ -107,8 +108,8 @@ def resume(env: Environment, engine: Engine, pair: Pair, stopped: RunRecord, ful
     origin = "" if stopped.origin == "live" else f" (planned from {stopped.origin})"
     waiting = stopped.resume_at is not None and stopped.resume_at > utc_now()
     then = "it may go on later" if waiting else "resuming it without reading the libraries again"
-    click.echo(f"Run {stopped.id}{origin} {how}, with {len(left)} write(s) left: {then}.\n",
-               file=env.stdout)
+    echo(f"Run {stopped.id}{origin} {how}, with {len(left)} write(s) left: {then}.\n",
+         file=env.stdout)
     return run_with_report(env, engine, pair, lambda: engine.resume(stopped), full)
 
 
@@ -122,21 +123,21 @@ def plan_and_apply(env: Environment, engine: Engine, pair: Pair, yes: bool, full
 
     searches = use_source_file(env, engine, pair, match, full)
     prepared = prepare(env, engine, searches)
-    click.echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
-               file=env.stdout)
+    echo(render_plan(prepared.plan, prepared.reads, prepared.origin, verbose=full),
+         file=env.stdout)
     if engine.selection is not None and not engine.selection.is_empty:
         where = "given now, kept for these accounts once applied" if given else KEPT
-        click.echo(selection_line(engine.selection, where) + "\n", file=env.stdout)
+        echo(selection_line(engine.selection, where) + "\n", file=env.stdout)
     if not prepared.plan.is_empty and not yes and not confirmed(env, pair):
-        click.echo("Cancelled: nothing was changed.", file=env.stdout)
+        echo("Cancelled: nothing was changed.", file=env.stdout)
         raise click.exceptions.Exit(1)
     return run_with_report(env, engine, pair, lambda: engine.apply(prepared), full)
 
 
 def confirmed(env: Environment, pair: Pair) -> bool:
     target = pair.target_account
-    name = f"{target.display_name} ({target.id})" if target.display_name else target.id
-    click.echo(f"Apply this plan to {name}? [y/N] ", file=env.stderr, nl=False)
+    name = f"{safe_name(target.display_name)} ({target.id})" if target.display_name else target.id
+    echo(f"Apply this plan to {name}? [y/N] ", file=env.stderr, nl=False)
     answer = env.stdin.readline()
     if not answer:
         raise NO_TERMINAL

@@ -15,6 +15,7 @@ import click
 
 from transfer.environment import Environment
 from transfer.errors import ConfigError, TransferError
+from transfer.render.safe import echo, safe_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,8 +52,8 @@ def command(env: Environment, yes: bool, source_id: str | None, full: bool) -> N
     account = target.me()
     path = _journal_of(env, account, source_id)
     if path is None:
-        click.echo(f"Nothing to undo: no transfer into {_name(account)} is recorded in "
-                   f"{env.settings.home}.", file=env.stdout)
+        echo(f"Nothing to undo: no transfer into {_name(account)} is recorded in "
+             f"{env.settings.home}.", file=env.stdout)
         return
     with Journal.open(path) as journal:
         undo = Undo(target=target, journal=journal)
@@ -96,7 +97,7 @@ def _resume(env: Environment, undo: Undo, stopped: RunRecord) -> UndoReport | No
     from transfer.undo.render import render_resume
 
     left = undo.journal.actions(stopped.id, [Outcome.PENDING, Outcome.SENT, Outcome.UNKNOWN])
-    click.echo(render_resume(stopped, undo.items_of(stopped.id), len(left)), file=env.stdout)
+    echo(render_resume(stopped, undo.items_of(stopped.id), len(left)), file=env.stdout)
     return _with_progress(env, undo, lambda: undo.resume(stopped))
 
 
@@ -104,7 +105,7 @@ def _plan_and_apply(env: Environment, undo: Undo, yes: bool, full: bool) -> Undo
     from transfer.undo import render_undo_plan
 
     prepared = undo.prepare()
-    click.echo(render_undo_plan(prepared.plan, prepared.items, prepared.reads, prepared.stopped,
+    echo(render_undo_plan(prepared.plan, prepared.items, prepared.reads, prepared.stopped,
                                 full), file=env.stdout)
     if prepared.plan.is_empty:
         undo.apply(prepared)  # closes stopped runs, if any; sends nothing
@@ -112,7 +113,7 @@ def _plan_and_apply(env: Environment, undo: Undo, yes: bool, full: bool) -> Undo
     if not yes and not env.stdin.isatty():
         raise NO_TERMINAL
     if not yes and not _confirmed(env, prepared.plan.target):
-        click.echo("Cancelled: nothing was changed.", file=env.stdout)
+        echo("Cancelled: nothing was changed.", file=env.stdout)
         raise click.exceptions.Exit(1)
     return _with_progress(env, undo, lambda: undo.apply(prepared))
 
@@ -131,7 +132,7 @@ def _with_progress(env: Environment, undo: Undo, start: Callable[[], UndoReport 
 
 
 def _confirmed(env: Environment, target: Account) -> bool:
-    click.echo(f"Remove all of this from {_name(target)}? [y/N] ", file=env.stderr, nl=False)
+    echo(f"Remove all of this from {_name(target)}? [y/N] ", file=env.stderr, nl=False)
     answer = env.stdin.readline()
     if not answer:
         raise NO_TERMINAL
@@ -141,7 +142,7 @@ def _confirmed(env: Environment, target: Account) -> bool:
 def _finish(env: Environment, report: UndoReport, account: Account) -> None:
     from transfer.undo import render_undo_summary
 
-    click.echo(render_undo_summary(report, account), file=env.stdout, nl=False)
+    echo(render_undo_summary(report, account), file=env.stdout, nl=False)
     if report.failures:
         raise TransferError(
             f"Spotify refused {len(report.failures)} removal(s); they are listed above.",
@@ -150,4 +151,5 @@ def _finish(env: Environment, report: UndoReport, account: Account) -> None:
 
 
 def _name(account: Account) -> str:
-    return f"{account.display_name} ({account.id})" if account.display_name else account.id
+    return f"{safe_name(account.display_name)} ({account.id})" if account.display_name \
+        else account.id

@@ -7,6 +7,7 @@ import click
 from transfer.environment import Environment
 from transfer.errors import AccountMixup, AuthError
 from transfer.models import Account
+from transfer.render.safe import echo, safe_name
 
 
 @click.command("whoami")
@@ -22,10 +23,11 @@ def command(env: Environment) -> None:
             users[account] = identify(env, account)
         except AuthError as error:
             problems.append(error)
-            click.echo(f"{account}: {error.message}", file=env.stdout)
+            echo(f"{account}: {error.message}", file=env.stdout)
             continue
         user = users[account]
-        click.echo(f"{account}: {user.display_name or '(no name)'} ({user.id})", file=env.stdout)
+        name = safe_name(user.display_name or "(no name)")
+        echo(f"{account}: {name} ({user.id})", file=env.stdout)
     if len(users) == 2 and users["source"].id == users["target"].id:
         raise AccountMixup(
             f"Source and target are the same Spotify user ({users['source'].id}).",

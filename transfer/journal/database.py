@@ -8,6 +8,7 @@ write transaction first checks that the file is still the one opened (``JournalG
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from transfer.errors import ExitStatus, JournalError
 from transfer.journal.schema import SCHEMA_VERSION, migrate, read_version
+from transfer.private import open_private, private_folder
 
 log = logging.getLogger(__name__)
 
@@ -165,19 +167,19 @@ def file_identity(path: Path) -> FileIdentity | None:
 
 
 def _prepare(path: Path) -> None:
-    """Make the folder, and refuse at once a file that is not SQLite at all."""
+    """Make the folder (0700) and the file (0600, not through a symbolic link), and refuse at
+    once a file that is not SQLite at all."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     except OSError as error:
         raise JournalError(
             f"The journal folder {path.parent} cannot be created: {error.strerror}.",
             UNWRITABLE_ADVICE,
         ) from None
     try:
-        with path.open("rb") as stream:
+        # Made 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+        with os.fdopen(open_private(path, os.O_RDONLY), "rb") as stream:
             header = stream.read(len(_SQLITE_HEADER))
-    except FileNotFoundError:
-        return
     except OSError as error:
         raise JournalError(
             f"The journal {path} cannot be read: {error.strerror}.", UNWRITABLE_ADVICE

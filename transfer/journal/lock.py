@@ -7,11 +7,17 @@ import os
 from pathlib import Path
 from typing import IO
 
+from transfer.private import open_private
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
     import msvcrt
+
+
+PID_WIDTH = 19
+"""The lock file holds the id of the process holding it, space-padded to this width."""
 
 
 class RunLock:
@@ -28,15 +34,16 @@ class RunLock:
     def acquire(self) -> bool:
         if self._stream is not None:
             return True
-        stream = open(self.path, "a+b")  # noqa: SIM115 - held open for the lock's lifetime
+        # Never through a symbolic link, never truncated: a planted link cannot make the tool
+        # empty another file. The process id is written over the start, at a fixed width.
+        stream = os.fdopen(open_private(self.path, os.O_RDWR), "r+b")
         try:
             _lock(stream)
         except OSError:
             stream.close()
             return False
         stream.seek(0)
-        stream.truncate()
-        stream.write(str(os.getpid()).encode())
+        stream.write(f"{os.getpid():<{PID_WIDTH}}\n".encode())
         stream.flush()
         self._stream = stream
         return True

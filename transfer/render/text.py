@@ -22,6 +22,7 @@ from transfer.plan import (
     estimated_seconds,
 )
 from transfer.plan.selection import LeftOut, left_out
+from transfer.render.safe import safe_name
 from transfer.render.words import (
     CATEGORY_NAMES,
     ENDPOINT_NAMES,
@@ -63,7 +64,7 @@ def _heading(plan: Plan, origin: str) -> str:
 
 
 def _account(user_id: str, display_name: str | None) -> str:
-    return f"{display_name} ({user_id})" if display_name else user_id
+    return f"{safe_name(display_name)} ({user_id})" if display_name else user_id
 
 
 def _playlists(plan: Plan, verbose: bool) -> str:
@@ -104,7 +105,7 @@ def _playlist_words(playlist: PlaylistOutline) -> tuple[str, str, str]:
     if change is PlaylistChange.CREATE:
         return "+", "create", _create_counts(playlist)
     if change is PlaylistChange.FOLLOW:
-        owner = f" by {playlist.owner_name}" if playlist.owner_name else ""
+        owner = f" by {safe_name(playlist.owner_name)}" if playlist.owner_name else ""
         kind = " (you collaborate on it)" if playlist.relation == "collaborator" else ""
         return "+", "follow", f"{owner}{kind}"
     if change is PlaylistChange.UPDATE:
@@ -206,7 +207,7 @@ def _is_saved_item(skip: Skip) -> bool:
 def _skipped_item(skip: Skip) -> str:
     item = skip.item
     artists = [artist for artist in item.artists if artist]
-    by = f" by {', '.join(artists)}" if artists else ""
+    by = f" by {', '.join(map(safe_name, artists))}" if artists else ""
     if item.position is None:
         name = quoted(item.name) if item.name else "an item with no name"
         return f"{name}{by} ({CATEGORY_NAMES[item.category]})"

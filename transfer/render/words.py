@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from transfer.models import Category
 from transfer.plan import Endpoint
+from transfer.render.safe import safe_name
 
 CATEGORY_NAMES: dict[Category, str] = {
     Category.PLAYLISTS: "Playlists",
@@ -46,4 +47,4 @@ def duration(seconds: float) -> str:
 
 
 def quoted(name: str) -> str:
-    return f"“{name}”"
+    return f"“{safe_name(name)}”"

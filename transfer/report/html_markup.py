@@ -3,7 +3,8 @@
 Names come from Spotify accounts and may hold anything (``<script>``, quotes, any script or
 direction), so nothing is ever formatted into markup by hand: :func:`h` escapes text children
 and attribute values, and links are made only to Spotify's web player or to a file beside the
-report.
+report. Escaping also drops control characters and bidi overrides
+(``transfer.render.safe``): an override would reverse the rest of a name even inside ``<bdi>``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+
+from transfer.render.safe import safe_text
 
 SPOTIFY_WEB = "https://open.spotify.com/"
 _LOCAL_FILE = re.compile(r"^[\w.-]+\.(json|html)$")
@@ -64,7 +67,7 @@ def _attribute(key: str, value: str | int | bool | None) -> str:
     attribute = key.rstrip("_").replace("_", "-")
     if value is True:
         return f" {attribute}"
-    return f' {attribute}="{html.escape(str(value), quote=True)}"'
+    return f' {attribute}="{html.escape(safe_text(str(value)), quote=True)}"'
 
 
 def _child(child: Html | str | int | None) -> str:
@@ -72,4 +75,4 @@ def _child(child: Html | str | int | None) -> str:
         return ""
     if isinstance(child, Html):
         return child
-    return html.escape(str(child), quote=True)
+    return html.escape(safe_text(str(child)), quote=True)

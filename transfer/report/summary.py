@@ -11,6 +11,7 @@ from transfer.journal import RunState
 from transfer.journal.counts import COVERS, PLAYLIST_DETAILS, PLAYLIST_ITEMS
 from transfer.models import Account, Category
 from transfer.plan import SkipReason
+from transfer.render.safe import safe_name
 from transfer.render.words import CATEGORY_NAMES, number, plural, quoted
 from transfer.report.document import ReportDocument
 from transfer.report.results import CategoryResult, SkippedItem
@@ -59,7 +60,8 @@ def _paths(report_path: Path | None, html_path: Path | None) -> str:
 
 
 def _account(account: Account) -> str:
-    return f"{account.display_name} ({account.id})" if account.display_name else account.id
+    return f"{safe_name(account.display_name)} ({account.id})" if account.display_name \
+        else account.id
 
 
 def _heading(document: ReportDocument) -> str:
@@ -130,7 +132,7 @@ def _named(item: SkippedItem) -> str:
         return f"{CATEGORY_NAMES[item.category]}: {plural(item.count, 'item')}"
     name = quoted(item.name) if item.name else "(no name)"
     artists = [artist for artist in item.artists if artist]
-    by = f" by {', '.join(artists)}" if artists else ""
+    by = f" by {', '.join(map(safe_name, artists))}" if artists else ""
     detail = f" ({item.detail})" if item.detail else ""
     if item.position is not None:
         where = f"#{item.position + 1} in {quoted(item.playlist_name or '')}"

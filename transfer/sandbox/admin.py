@@ -3,11 +3,17 @@
 ``GET log``, ``POST log/reset``, ``GET``/``PUT faults``, ``POST quota/reset``, ``GET state``,
 ``POST approve?user=ID``, ``POST revoke?user=ID``, ``GET refresh-token?user=ID``,
 ``POST expire-tokens``.
+
+They change the sandbox and hand out refresh tokens, so only this machine's programs may call
+them, and not through a web page: the ``Host`` header must name the loopback address and port
+the sandbox serves (a DNS-rebinding page sends its own host name), and an ``Origin`` header,
+which browsers send with cross-site requests, must be the sandbox's own.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Protocol
 
 from pydantic import ValidationError
@@ -18,6 +24,7 @@ from transfer.sandbox.state import SandboxState
 from transfer.sandbox.wire import Answer, json_answer
 
 PREFIX = "/_sandbox"
+LOOPBACK_NAMES = ("localhost",)
 
 
 class AdminTarget(Protocol):
@@ -38,6 +45,22 @@ class AdminTarget(Protocol):
     def refresh_token(self, user_id: str) -> str: ...
 
     def expire_access_tokens(self) -> None: ...
+
+
+def refusal(headers: Mapping[str, str], host: str, port: int) -> Answer | None:
+    """A 403 for a request from elsewhere than this machine's programs; None when allowed.
+    ``headers`` have lower-case names."""
+    allowed = {f"{name}:{port}" for name in (host, *LOOPBACK_NAMES)}
+    if headers.get("host", "").lower() not in allowed:
+        return _forbidden("Host must be the sandbox's own loopback address and port")
+    origin = headers.get("origin")
+    if origin is not None and origin.lower() not in {f"http://{name}" for name in allowed}:
+        return _forbidden("Cross-site requests to the admin endpoints are refused")
+    return None
+
+
+def _forbidden(message: str) -> Answer:
+    return json_answer(403, {"error": {"status": 403, "message": message}})
 
 
 def handle(target: AdminTarget, method: str, path: str, query: dict[str, str],

@@ -179,7 +179,8 @@ class SandboxServer:
     ) -> Answer | None:
         """Answer one HTTP request; None means close the connection without an answer."""
         if path.startswith(admin.PREFIX):
-            return admin.handle(self, method, path, _first(query), body)
+            refused = admin.refusal(headers, self.host, self.port)
+            return refused or admin.handle(self, method, path, _first(query), body)
         if method == "GET" and path.startswith(("/image/", "/mosaic/")):
             return self._image(path)
         if path in ("/authorize", "/api/token"):

@@ -10,6 +10,7 @@ from pathlib import Path
 from transfer.journal import RunKind, RunState
 from transfer.models import Account
 from transfer.plan.selection import described
+from transfer.render.safe import safe_name
 from transfer.render.words import duration, number, plural
 from transfer.report import ReportDocument, render_summary
 from transfer.status.collect import PairView, StatusView
@@ -51,7 +52,8 @@ def _selection(pair: PairStatus) -> str:
 
 
 def _account(account: Account) -> str:
-    return f"{account.display_name} ({account.id})" if account.display_name else account.id
+    return f"{safe_name(account.display_name)} ({account.id})" if account.display_name \
+        else account.id
 
 
 def _run(label: str, run: RunStatus | None, report: ReportDocument | None, now: datetime,

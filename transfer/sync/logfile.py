@@ -7,18 +7,31 @@ summary.
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from transfer.errors import ConfigError
+from transfer.private import open_private, private_folder
+from transfer.render.safe import SafeFormatter
 
 LOG_FILE = "sync.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 3
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class PrivateLogHandler(RotatingFileHandler):
+    """The log file opened 0600 and never through a symbolic link (rotation renames it, so the
+    older files keep the mode)."""
+
+    def _open(self) -> io.TextIOWrapper:
+        descriptor = open_private(self.baseFilename, os.O_WRONLY | os.O_APPEND)
+        return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
 
 
 def log_path(home: Path) -> Path:
@@ -31,16 +44,16 @@ def logging_to_file(home: Path) -> Iterator[Path]:
     keep the level they had."""
     path = log_path(home)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                      encoding="utf-8")
+        private_folder(path.parent)
+        handler = PrivateLogHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                                    encoding="utf-8")
     except OSError as error:
         raise ConfigError(
             f"The log file {path} cannot be written: {error.strerror}.",
             advice="Set SPOTIFY_TRANSFER_HOME to a folder you can write.",
         ) from None
     handler.setLevel(logging.INFO)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(SafeFormatter(FORMAT))
     root = logging.getLogger()
     level = root.level
     pinned = [console for console in root.handlers if console.level == logging.NOTSET]

@@ -45,9 +45,20 @@ class Install:
     config: str | None = None
     mirror: bool = False
 
+    def __post_init__(self) -> None:
+        for path in (*self.command, self.env_file, self.home, self.config):
+            if path is not None and any(char in path for char in "\n\r"):
+                raise ConfigError(
+                    f"The path {path!r} holds a line break, which no crontab line or systemd "
+                    "unit can hold.",
+                    advice="Install spotify-transfer, and keep its state folder and settings, "
+                           "under paths without line breaks.")
+
+    def words(self) -> list[str]:
+        return [*self.command, "sync", *(["--mirror"] if self.mirror else [])]
+
     def sync_command(self) -> str:
-        words = [*self.command, "sync", *(["--mirror"] if self.mirror else [])]
-        return " ".join(_quoted(word) for word in words)
+        return " ".join(_quoted(word) for word in self.words())
 
     def variables(self) -> list[tuple[str, str]]:
         settings = [("SPOTIFY_TRANSFER_HOME", self.home), ("SPOTIFY_TRANSFER_CONFIG", self.config)]
@@ -57,8 +68,15 @@ class Install:
 def _quoted(word: str) -> str:
     """A word for sh; ``$HOME`` at its start is left for the shell to expand."""
     if word.startswith("$HOME/"):
-        return '"$HOME/' + word.removeprefix("$HOME/").replace('"', '\\"') + '"'
+        rest = word.removeprefix("$HOME/")
+        return '"$HOME/' + "".join(f"\\{char}" if char in '"\\$`' else char
+                                   for char in rest) + '"'
     return shlex.quote(word)
+
+
+def _cron_line(text: str) -> str:
+    """Cron turns an unescaped ``%`` of a command into a line break."""
+    return text.replace("%", "\\%")
 
 
 EXAMPLE = Install(command=("$HOME/.local/bin/spotify-transfer",),
@@ -89,8 +107,9 @@ def crontab(install: Install, every: timedelta = DEFAULT_EVERY) -> str:
     """The crontab lines (comments and the job)."""
     sets = "".join(f"{name}={_quoted(value)} " for name, value in install.variables())
     env = _quoted(install.env_file)
-    job = (f"{cron_schedule(every)} set -a; [ -f {env} ] && . {env}; set +a; "
-           f"{sets}exec {install.sync_command()}")
+    job = (f"{cron_schedule(every)} "
+           + _cron_line(f"set -a; [ -f {env} ] && . {env}; set +a; "
+                        f"{sets}exec {install.sync_command()}"))
     return (
         f"# spotify-transfer: sync the source account into the target every "
         f"{describe_duration(every)}.\n"
@@ -105,7 +124,8 @@ def crontab(install: Install, every: timedelta = DEFAULT_EVERY) -> str:
 
 
 def systemd_service(install: Install) -> str:
-    environment = "".join(f"Environment={name}={value}\n" for name, value in install.variables())
+    environment = "".join(f"Environment={_systemd_word(f'{name}={value}')}\n"
+                          for name, value in install.variables())
     return (
         "# spotify-transfer sync, started by spotify-transfer-sync.timer.\n"
         "# Install both in ~/.config/systemd/user/, then:\n"
@@ -146,12 +166,28 @@ def systemd_timer(every: timedelta = DEFAULT_EVERY) -> str:
 
 
 def _systemd_path(path: str) -> str:
-    return "%h/" + path.removeprefix("$HOME/") if path.startswith("$HOME/") else path
+    """A path for a unit: ``%`` doubled (systemd expands specifiers), ``$HOME/`` as ``%h/``."""
+    if path.startswith("$HOME/"):
+        return "%h/" + path.removeprefix("$HOME/").replace("%", "%%")
+    return path.replace("%", "%%")
+
+
+def _systemd_word(word: str, argument: bool = False) -> str:
+    """A word of ``ExecStart=`` or an ``Environment=`` assignment, in double quotes when it
+    holds a space, a quote, a backslash or a ``;``. In an ``argument`` (not the program's
+    path) ``$`` is doubled: systemd expands variables there."""
+    text = _systemd_path(word)
+    if argument:
+        text = text.replace("$", "$$")
+    if text and not any(char.isspace() or char in "\"'\\;" for char in text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _systemd_command(install: Install) -> str:
-    words = [*install.command, "sync", *(["--mirror"] if install.mirror else [])]
-    return " ".join(_systemd_path(word) for word in words)
+    program, *arguments = install.words()
+    return " ".join([_systemd_word(program), *(_systemd_word(word, argument=True)
+                                                for word in arguments)])
 
 
 # -- sync --every ---------------------------------------------------------------------------

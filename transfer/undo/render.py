@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from transfer.journal import AddedHow, RunRecord, RunState
 from transfer.models import SAVED_CATEGORIES, Account, Category
 from transfer.plan import Plan, estimated_seconds
+from transfer.render.safe import safe_name
 from transfer.render.words import CATEGORY_NAMES, duration, number, plural, quoted
 from transfer.undo.items import UndoItem
 from transfer.undo.runner import UndoReport
@@ -44,7 +45,8 @@ def render_resume(run: RunRecord, items: Sequence[UndoItem], left: int) -> str:
 
 
 def _account(account: Account) -> str:
-    return f"{account.display_name} ({account.id})" if account.display_name else account.id
+    return f"{safe_name(account.display_name)} ({account.id})" if account.display_name \
+        else account.id
 
 
 def _heading(source: Account, target: Account) -> str:
@@ -75,7 +77,7 @@ def _playlist_line(item: UndoItem) -> str:
         made = ("a copy adopted when its journal was lost" if item.adopted
                 else "the copy this tool made")
         return f"  - {'remove':<9} {name}: {made} ({held})"
-    owner = f" by {item.owner_name}" if item.owner_name else ""
+    owner = f" by {safe_name(item.owner_name)}" if item.owner_name else ""
     return f"  - {'unfollow':<9} {name}{owner}"
 
 
