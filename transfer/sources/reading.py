@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from transfer.errors import InputError
 from transfer.export import load_snapshot
 from transfer.sources import download, exportify, links
 from transfer.sources.build import build_library
-from transfer.sources.members import Member, members
+from transfer.sources.members import MAX_MEMBER_BYTES, Member, members
 from transfer.sources.model import Collected, Problem, SourceFile
 
 SNAPSHOT = "spotify-transfer snapshot"
@@ -21,6 +22,9 @@ SHOWN_PROBLEMS = 10
 def read_source(path: Path) -> SourceFile:
     """The library ``path`` holds, with what was left out; ``InputError`` (exit 2) when it holds
     nothing that can be moved, listing why line by line."""
+    if _larger_than_any_export(path):  # only a snapshot may be that large (up to its own cap)
+        library = load_snapshot(path)
+        return build_library(path, Collected.empty(), snapshot=library, kind=SNAPSHOT)
     found = list(members(path))
     if len(found) == 1 and path.is_file() and found[0].name == path.name:
         single = found[0]
@@ -47,6 +51,14 @@ def read_source(path: Path) -> SourceFile:
     return build_library(path, collected)
 
 
+def _larger_than_any_export(path: Path) -> bool:
+    try:
+        return path.is_file() and not zipfile.is_zipfile(path) \
+            and path.stat().st_size > MAX_MEMBER_BYTES
+    except OSError:
+        return False  # the reading below says what is wrong
+
+
 def _json_text(member: Member) -> str | None:
     text = _text(member)
     if text is None or not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
@@ -55,17 +67,20 @@ def _json_text(member: Member) -> str | None:
 
 
 def _json(member: Member, into: Collected | None = None) -> object:
-    """The JSON document ``member`` holds; None when it is not valid JSON (a problem of
-    ``into``, when given)."""
+    """The JSON document ``member`` holds; None when it is not valid JSON, is nested too deeply
+    or holds a number no export has (a problem of ``into``, when given)."""
     try:
         return json.loads(_text(member) or "")
     except json.JSONDecodeError as error:
-        if into is not None:
-            into.problems.append(Problem(
-                f"{member.name}:{error.lineno}",
-                f"not valid JSON ({error.msg}, column {error.colno}): truncated or corrupt; "
-                "file left out"))
-        return None
+        why = (f"{member.name}:{error.lineno}",
+               f"not valid JSON ({error.msg}, column {error.colno}): truncated or corrupt")
+    except RecursionError:
+        why = (member.name, "nested too deeply to be an export")
+    except ValueError as error:  # an integer of thousands of digits
+        why = (member.name, f"holds a number no export has ({error})")
+    if into is not None:
+        into.problems.append(Problem(why[0], f"{why[1]}; file left out"))
+    return None
 
 
 def _text(member: Member) -> str | None:
