@@ -149,7 +149,7 @@ def test_an_emptied_journal_is_a_new_one_and_doubles_nothing(
 def slow(point_at: Callable[[SandboxServer], Settings]
          ) -> Iterator[tuple[SandboxServer, Settings]]:
     """The small library, its writes answered slowly enough (80 ms) to stop a run midway."""
-    with SandboxServer(small_seed(), port=0, faults=Faults(latency=0.08, only=WRITES)) as server:
+    with SandboxServer(small_seed(), port=0, faults=Faults(latency=0.5, only=WRITES)) as server:
         settings = point_at(server)
         server.request_log.reset()
         yield server, settings
@@ -172,6 +172,9 @@ def test_a_killed_transfer_whose_state_is_removed_is_completed_not_doubled(
     wait_for_writes(server, 9, process)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=30)
+    # The write the killed run had on the wire still lands; the state is removed after that
+    # (no journal is left to say it was sent, so nothing could tell the next run to wait).
+    server.wait_idle()
     made = target_copies(server.state.dump())
     assert made, "the killed run created copies"
     lose_state(settings, server)

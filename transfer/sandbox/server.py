@@ -64,6 +64,8 @@ class SandboxServer:
         self._thread: threading.Thread | None = None
         self._api: Api | None = None
         self._accounts = Accounts(self.state, self.extended, lambda: self._approved)
+        self._handling = 0
+        self._handled = threading.Condition()
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -171,6 +173,13 @@ class SandboxServer:
         with self.state.lock:
             self.state.tokens.expire_access_tokens()
 
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Return once no request is being handled: a request whose client was killed goes on
+        (and takes effect) after the client is gone, as it would at Spotify."""
+        with self._handled:
+            if not self._handled.wait_for(lambda: self._handling == 0, timeout):
+                raise TimeoutError(f"the sandbox still handles {self._handling} request(s)")
+
     # -- dispatch -------------------------------------------------------------------------
 
     def dispatch(
@@ -178,6 +187,19 @@ class SandboxServer:
         body: bytes,
     ) -> Answer | None:
         """Answer one HTTP request; None means close the connection without an answer."""
+        with self._handled:
+            self._handling += 1
+        try:
+            return self._dispatch(method, path, query, headers, body)
+        finally:
+            with self._handled:
+                self._handling -= 1
+                self._handled.notify_all()
+
+    def _dispatch(
+        self, method: str, path: str, query: dict[str, list[str]], headers: Mapping[str, str],
+        body: bytes,
+    ) -> Answer | None:
         if path.startswith(admin.PREFIX):
             refused = admin.refusal(headers, self.host, self.port)
             return refused or admin.handle(self, method, path, _first(query), body)
