@@ -34,10 +34,12 @@ WRITES = ["POST /me/playlists", "POST /playlists/{playlist_id}/items",
 
 
 @pytest.fixture
-def slow_sandbox(point_at: Callable[[SandboxServer], Settings]
+def slow_sandbox(point_at: Callable[[SandboxServer], Settings], monkeypatch: pytest.MonkeyPatch
                  ) -> Iterator[tuple[SandboxServer, Settings]]:
     """A small library whose writes are answered slowly enough (80 ms each) to stop a run
-    midway even on a busy machine; reads are quick."""
+    midway even on a busy machine; reads are quick. A write a killed run left on the wire is
+    waited for one request timeout (2 s here) before the next run checks it."""
+    monkeypatch.setenv("SPOTIFY_TRANSFER_NETWORK__REQUEST_TIMEOUT", "2")
     slow_writes = Faults(latency=0.08, only=WRITES)
     with SandboxServer(small_seed(), port=0, faults=slow_writes) as server:
         settings = point_at(server)
@@ -104,6 +106,34 @@ def test_kill_9_mid_transfer_then_the_next_run_finishes_without_doubling(
     assert "Run 1 was killed" in result.stdout
     assert_transferred(before, server.state.dump(), links(settings.home))
     assert reports(settings.home)[-1]["run"]["complete"]
+
+
+def test_a_write_the_killed_run_left_on_the_wire_is_found_not_sent_again(
+    point_at: Callable[[SandboxServer], Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``kill -9`` while an add is still executing at Spotify (it lands 1 s later): the next
+    run, started at once, waits until one request timeout has passed since the add was sent
+    before it looks for it, so it finds the add instead of sending it a second time."""
+    monkeypatch.setenv("SPOTIFY_TRANSFER_NETWORK__REQUEST_TIMEOUT", "3")
+    slow_adds = Faults(latency=1.0, only=["POST /playlists/{playlist_id}/items"])
+    with SandboxServer(small_seed(), port=0, faults=slow_adds) as server:
+        settings = point_at(server)
+        before = server.state.dump()
+        process = start_cli("transfer", "--yes")
+        deadline = time.monotonic() + 60
+        while not any(request.startswith("POST /v1/playlists/")
+                      for request in server.in_flight()):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "no add was ever sent"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+        assert server.in_flight(), "the add is still executing when the next run starts"
+
+        result = run_cli("transfer", "--yes")
+        assert result.exit_code == 0, result.output
+        assert "Run 1 was killed" in result.stdout
+        assert_transferred(before, server.state.dump(), links(settings.home))
 
 
 def test_a_spent_quota_pauses_with_exit_75_and_the_next_run_after_it_finishes(

@@ -142,6 +142,9 @@ class Tool:
             "ACCOUNTS_URL": self.server.accounts_url,
             "CLIENT_ID": self.server.client_id,
             "HOME": str(self.home),
+            # A run resumed after a kill waits this long since the killed run's last write
+            # before checking it (the default 15 s would idle through most of these tests).
+            "NETWORK__REQUEST_TIMEOUT": "3",
             **self.refresh_tokens,
             **self.settings,
         }

@@ -218,7 +218,9 @@ class Engine:
                 f"Spotify asked to wait before the run may go on ({wait:.0f} s left).",
                 retry_after=wait, resume_at=run.resume_at,
             )
-        self.journal.resume_run(run.id)
+        sent_at = self.journal.resume_run(run.id)
+        if sent_at is not None:
+            self.target.let_land_since(sent_at, self.clock())
         return self._execute(run.id, self.journal.plan_of(run.id), resumed=True)
 
     def run(self) -> RunReport:

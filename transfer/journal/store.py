@@ -155,10 +155,16 @@ class Journal(TargetMemory):
         )
         return run_id
 
-    def resume_run(self, run_id: int) -> None:
-        """Take up a stopped run again: what was sent without an answer becomes ``unknown``."""
+    def resume_run(self, run_id: int) -> datetime | None:
+        """Take up a stopped run again: what was sent without an answer becomes ``unknown``.
+        Returns when the latest of those writes was sent (None when there was none): a
+        process killed while it waited for the answer may have left it still executing."""
         self._take_lock()
         with self._db.transaction() as connection:
+            (latest,) = connection.execute(
+                "SELECT MAX(updated_at) FROM actions WHERE run_id = ? AND outcome = ?",
+                (run_id, Outcome.SENT.value),
+            ).fetchone()
             connection.execute(
                 "UPDATE runs SET state = ?, ended_at = NULL, resume_at = NULL, message = NULL "
                 "WHERE id = ?",
@@ -168,6 +174,7 @@ class Journal(TargetMemory):
                 "UPDATE actions SET outcome = ?, updated_at = ? WHERE run_id = ? AND outcome = ?",
                 (Outcome.UNKNOWN.value, self._now(), run_id, Outcome.SENT.value),
             )
+        return _parse_time(latest)
 
     def finish_run(
         self,

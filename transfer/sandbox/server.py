@@ -12,6 +12,7 @@ import logging
 import socket
 import sys
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -64,7 +65,7 @@ class SandboxServer:
         self._thread: threading.Thread | None = None
         self._api: Api | None = None
         self._accounts = Accounts(self.state, self.extended, lambda: self._approved)
-        self._handling = 0
+        self._handling: Counter[str] = Counter()
         self._handled = threading.Condition()
 
     # -- life cycle -----------------------------------------------------------------------
@@ -173,12 +174,17 @@ class SandboxServer:
         with self.state.lock:
             self.state.tokens.expire_access_tokens()
 
+    def in_flight(self) -> list[str]:
+        """The requests being handled now, as ``"METHOD /path"``."""
+        with self._handled:
+            return sorted(self._handling.elements())
+
     def wait_idle(self, timeout: float = 30.0) -> None:
         """Return once no request is being handled: a request whose client was killed goes on
         (and takes effect) after the client is gone, as it would at Spotify."""
         with self._handled:
-            if not self._handled.wait_for(lambda: self._handling == 0, timeout):
-                raise TimeoutError(f"the sandbox still handles {self._handling} request(s)")
+            if not self._handled.wait_for(lambda: not self._handling, timeout):
+                raise TimeoutError(f"the sandbox still handles {sorted(self._handling)}")
 
     # -- dispatch -------------------------------------------------------------------------
 
@@ -187,13 +193,16 @@ class SandboxServer:
         body: bytes,
     ) -> Answer | None:
         """Answer one HTTP request; None means close the connection without an answer."""
+        request = f"{method} {path}"
         with self._handled:
-            self._handling += 1
+            self._handling[request] += 1
         try:
             return self._dispatch(method, path, query, headers, body)
         finally:
             with self._handled:
-                self._handling -= 1
+                self._handling[request] -= 1
+                if self._handling[request] <= 0:
+                    del self._handling[request]
                 self._handled.notify_all()
 
     def _dispatch(

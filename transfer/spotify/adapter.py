@@ -127,6 +127,11 @@ class SpotifyAdapter:
         """What keeps this adapter's requests under the rate limit (None: nothing)."""
         return self._transport.pacer
 
+    def let_land_since(self, sent_at: datetime, now: datetime) -> float:
+        """Wait until a write a stopped process sent at ``sent_at`` can no longer land
+        (:meth:`Transport.let_land_since`); the seconds waited."""
+        return self._transport.let_land_since(sent_at, now)
+
     @property
     def calls(self) -> Counter[tuple[str, str]]:
         """Requests sent so far per ``(method, template)``, retries included (a copy)."""

@@ -21,6 +21,7 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, Protocol
 
 import requests
@@ -180,6 +181,20 @@ class Transport:
         logger.info("No answer to %s within %g s; waiting as long again before it is "
                     "checked", endpoint, self.timeout)
         self.policy.sleep(self.timeout)
+
+    def let_land_since(self, sent_at: datetime, now: datetime) -> float:
+        """A write that a stopped process sent at ``sent_at`` and never heard back from may
+        still be executing at Spotify (``kill -9`` leaves the request on the wire): wait until
+        one request timeout has passed since it was sent, as :meth:`_let_it_land` does for this
+        process's own writes, before the caller looks for it. Returns the seconds waited."""
+        wait = self.timeout - (now - sent_at).total_seconds()
+        if wait <= 0:
+            return 0.0
+        wait = min(wait, self.timeout)
+        logger.info("The stopped run sent a write %g s ago and got no answer; waiting %g s "
+                    "before it is checked", self.timeout - wait, wait)
+        self.policy.sleep(wait)
+        return wait
 
     def _status_failure(self, error: failures.ErrorAnswer, endpoint: Endpoint, path: str
                         ) -> Exception:
