@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -29,11 +30,19 @@ def run_cli(*args: str, stdin: str | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), input=stdin)
 
 
+def _answer_ctrl_c() -> None:
+    """In the child: SIGINT back to its default. A test run started in the background (``&``
+    in a script, as CI may) ignores SIGINT, every child inherits that, and Python then never
+    raises KeyboardInterrupt: a Ctrl-C test would watch the run finish instead."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_cli(*args: str, **options: Any) -> subprocess.Popen[str]:
-    """The CLI in a real process with this process's environment (the test's settings)."""
+    """The CLI in a real process with this process's environment (the test's settings), which
+    answers SIGINT as a terminal's Ctrl-C whatever this process does with it."""
     return subprocess.Popen(
         [sys.executable, "-m", "transfer", *args], cwd=ROOT, env=dict(os.environ), text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_answer_ctrl_c, **options,
     )
 
 
