@@ -114,7 +114,7 @@ def test_a_write_the_killed_run_left_on_the_wire_is_found_not_sent_again(
     """``kill -9`` while an add is still executing at Spotify (it lands 1 s later): the next
     run, started at once, waits until one request timeout has passed since the add was sent
     before it looks for it, so it finds the add instead of sending it a second time."""
-    monkeypatch.setenv("SPOTIFY_TRANSFER_NETWORK__REQUEST_TIMEOUT", "3")
+    monkeypatch.setenv("SPOTIFY_TRANSFER_NETWORK__REQUEST_TIMEOUT", "2")
     slow_adds = Faults(latency=1.0, only=["POST /playlists/{playlist_id}/items"])
     with SandboxServer(small_seed(), port=0, faults=slow_adds) as server:
         settings = point_at(server)
@@ -129,10 +129,12 @@ def test_a_write_the_killed_run_left_on_the_wire_is_found_not_sent_again(
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=30)
         assert server.in_flight(), "the add is still executing when the next run starts"
+        server.set_faults(Faults())  # the adds to come are quick; the one on the wire is not
 
         result = run_cli("transfer", "--yes")
         assert result.exit_code == 0, result.output
         assert "Run 1 was killed" in result.stdout
+        server.wait_idle()
         assert_transferred(before, server.state.dump(), links(settings.home))
 
 
