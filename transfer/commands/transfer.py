@@ -68,6 +68,8 @@ def command(env: Environment, yes: bool, snapshot: Path | None, from_file: Path 
     with open_journal(env.settings, pair) as journal:
         chosen = selection if selection is not None else load_selection(journal)
         engine = make_engine(env, pair, journal, chosen)
+        engine.approve_extra_calls = (lambda calls: True) if yes else (
+            lambda calls: extra_calls_approved(env, calls))
         stopped = engine.unfinished()
         if stopped is not None:
             keep_for_next_run(env, engine, selection)
@@ -141,4 +143,15 @@ def confirmed(env: Environment, pair: Pair) -> bool:
     answer = env.stdin.readline()
     if not answer:
         raise NO_TERMINAL
+    return answer.strip().lower() in ("y", "yes")
+
+
+def extra_calls_approved(env: Environment, calls: int) -> bool:
+    """Asked during a run (``--yes`` answers yes): Spotify turned out to mix up the order of
+    the items of one save, so keeping the order takes a call per item. No answer possible
+    (no terminal) is a no: the run stops, nothing lost, and says to run again with --yes."""
+    echo(f"\nSpotify mixes up the order of the songs of one save: keeping the order of the "
+         f"Liked Songs (and other saved items) takes {calls} more call(s), one per item. "
+         "Spend them? [y/N] ", file=env.stderr, nl=False)
+    answer = env.stdin.readline()
     return answer.strip().lower() in ("y", "yes")

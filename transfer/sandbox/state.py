@@ -164,15 +164,17 @@ class SandboxState:
     # -- library --------------------------------------------------------------------------
 
     def save(self, user_id: str, items: Sequence[tuple[str, str]]) -> None:
-        """Save or follow ``(kind, id)`` pairs. New saves get increasing dates, in the order
-        ``save_order`` puts them (the order sent unless the sandbox was told otherwise)."""
+        """Save or follow ``(kind, id)`` pairs. New saves get increasing dates, each kind's in
+        the order ``save_order`` puts them (the order sent unless the sandbox was told
+        otherwise)."""
         with self.lock:
             library = self.library(user_id)
-            new = [(kind, item_id) for kind, item_id in dict.fromkeys(items)
-                   if kind in SAVED_KINDS and item_id not in library.saved[SAVED_KINDS[kind]]]
-            for kind, item_id in self.save_order.arrange(new):
-                collection = library.saved[SAVED_KINDS[kind]]
-                collection.add_newest(item_id, self._next_stamp(user_id, library))
+            for kind, collection_name in SAVED_KINDS.items():
+                collection = library.saved[collection_name]
+                new = [item_id for item_kind, item_id in dict.fromkeys(items)
+                       if item_kind == kind and item_id not in collection]
+                for item_id in self.save_order.arrange(new):
+                    collection.add_newest(item_id, self._next_stamp(user_id, library))
             for kind, item_id in items:
                 if kind in SAVED_KINDS:
                     continue
