@@ -5,6 +5,7 @@ kept in the journal for later runs, and survives a kill between the batch and th
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import random
@@ -31,10 +32,10 @@ from tests.reliability.tool import (
     run_killed,
 )
 from transfer.engine import Engine
-from transfer.engine.calibration import LEARNT
 from transfer.journal import Journal, journal_path
 from transfer.models import Category
 from transfer.plan import PlanOptions
+from transfer.plan.save_order import LEARNT
 from transfer.sandbox.builtin import builtin_seed
 from transfer.sandbox.library_order import LIBRARY_ORDERS, LibraryOrder
 from transfer.sandbox.requestlog import LoggedRequest
@@ -157,6 +158,10 @@ def test_a_later_sync_uses_the_order_learnt_without_reading_it_back_again(
 ) -> None:
     served = serve(small_seed(), library_order="reversed", rng_seed=6)
     assert served.tool.invoke(list(TRANSFER[2:])).returncode == 0
+    status = served.tool.invoke(["status"])
+    assert "Learnt: Spotify reverses the order of the items of one save" in status.stdout
+    document = json.loads(served.tool.invoke(["status", "--json"]).stdout)
+    assert document["pairs"][0]["library_order"] == "reversed"
     change_source(served.server, served.checker_home.with_name("source-side"),
                   random.Random(5))
     expected = expected_after_sync(served.server, served.before)
@@ -202,3 +207,24 @@ def test_the_built_in_seeds_liked_songs_cost_per_order(order: LibraryOrder, tmp_
         assert (saves, removes) == (least + 1, 1)
     else:
         assert songs - 39 <= saves <= songs and removes == 1
+
+
+def test_a_plan_made_once_the_order_is_known_shows_the_calls_it_takes(
+    serve: Callable[..., Served]
+) -> None:
+    """Learnt from the albums (an --only albums transfer), the order makes the plan of the
+    Liked Songs one save per song, and says so."""
+    served = serve(small_seed(), library_order="arbitrary", rng_seed=8)
+    done = served.tool.invoke(["transfer", "--yes", "--only", "albums"])
+    assert done.returncode == 0, done.stderr
+    assert _learnt(served.home) == "arbitrary"
+    planned = served.tool.invoke(["plan", "--only", "likes", "--json"])
+    assert planned.returncode == 0, planned.stderr
+    document = json.loads(planned.stdout)
+    assert document["options"]["library_order"] == "arbitrary"
+    songs = len(served.before.libraries[SOURCE_USER].tracks)
+    saves = [entry["action"] for entry in document["actions"]
+             if entry["action"]["type"] == "save_library_items"]
+    assert len(saves) == songs and all(len(save["uris"]) == 1 for save in saves)
+    text = served.tool.invoke(["plan", "--only", "likes"]).stdout
+    assert "mixes up the items of one save (learnt earlier)" in text

@@ -138,6 +138,9 @@ def test_reversed_batches_keep_follows_as_they_are_and_arbitrary_ones_carry_them
         (ARTIST, TRACKS[0]), (TRACKS[1],), (TRACKS[2],)]
     assert arrange(batch, SaveOrder.KEPT) == arrange(batch, None) == (batch,)
     assert one_per_request_calls([batch, SaveLibraryItems(uris=(ARTIST,))]) == 2
+    mixed = SaveLibraryItems(uris=(*TRACKS[:2], *ALBUMS[:3], "spotify:episode:e1"))
+    assert [action.uris for action in arrange(mixed, SaveOrder.ARBITRARY)] == [
+        (TRACKS[0], ALBUMS[0], "spotify:episode:e1"), (TRACKS[1], ALBUMS[1]), (ALBUMS[2],)]
 
 
 def test_judging_compares_only_the_songs_sent_and_needs_three_of_them() -> None:
@@ -155,7 +158,7 @@ def test_with_too_few_songs_to_learn_from_they_go_one_per_request_and_albums_tea
 ) -> None:
     few = SaveLibraryItems(uris=(ARTIST, *TRACKS[:2], ALBUMS[0]))
     assert [action.uris for action in unlearnt([few])] == [
-        (ARTIST, TRACKS[0]), (TRACKS[1],), (ALBUMS[0],)]
+        (ARTIST, TRACKS[0], ALBUMS[0]), (TRACKS[1],)]
     mixed = SaveLibraryItems(uris=(*TRACKS[:2], *ALBUMS[:5]))
     assert probe_items(mixed) == tuple(ALBUMS[:5])
     assert unlearnt([mixed]) == [mixed]

@@ -60,7 +60,10 @@ def command(env: Environment, yes: bool, snapshot: Path | None, from_file: Path 
     1 error or cancelled, 2 bad input or the same account twice, 75 paused by Spotify (run
     it again after the time it says), 130 interrupted (run it again to resume). The
     selection (--only, --playlist, --exclude-playlist) is kept for these accounts: later
-    transfers and syncs follow it until flags replace it or --all clears it."""
+    transfers and syncs follow it until flags replace it or --all clears it. The order
+    Spotify gives the items of one save is learnt from the first batch of Liked Songs; if it
+    mixes them up, keeping the order takes a call per song, and transfer asks before spending
+    them (--yes accepts; a no stops with nothing lost)."""
     from transfer.commands.pair import make_engine, open_journal, open_pair, source_options
     from transfer.plan.selection import load_selection
 

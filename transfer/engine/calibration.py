@@ -25,7 +25,15 @@ from collections.abc import Callable
 from transfer.errors import Declined
 from transfer.journal import ActionRecord, Journal, Outcome
 from transfer.plan import Action, SaveLibraryItems, category_of
-from transfer.plan.save_order import SaveOrder, arrange, judge, probe_items, repair
+from transfer.plan.save_order import (
+    LEARNT,
+    SaveOrder,
+    arrange,
+    judge,
+    learnt_order,
+    probe_items,
+    repair,
+)
 from transfer.spotify import SpotifyAdapter
 
 log = logging.getLogger(__name__)
@@ -34,8 +42,6 @@ PROBE_FACT = "library_order_probe"
 """The run fact: the key of the save sent to learn the order (None once given up on)."""
 ARRANGED_FACT = "library_order"
 """The run fact: the order the run's saves not yet sent were rewritten for."""
-LEARNT = "library_order"
-"""The journal's name for what was learnt (:meth:`Journal.learnt`)."""
 
 
 class Calibration:
@@ -68,9 +74,9 @@ class Calibration:
         if self.probe is not None:
             self._after(self.probe)
             return
-        learnt = self.journal.learnt(LEARNT)
+        learnt = learnt_order(self.journal.learnt(LEARNT))
         if learnt is not None:
-            self._rearrange(SaveOrder(learnt), None, ())
+            self._rearrange(learnt, None, ())
 
     def before(self, record: ActionRecord) -> None:
         """Keep ``record`` as the probe when the order is still to be learnt and it can

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from transfer.engine.apply import Applier
-from transfer.engine.calibration import LEARNT
 from transfer.engine.marks import MARKS_FACT
 from transfer.engine.reading import (
     FullReader,
@@ -44,7 +43,7 @@ from transfer.journal import (
 from transfer.journal.counts import action_units
 from transfer.models import Library
 from transfer.plan import Plan, PlanOptions, PlaylistChange, SkipReason, diff
-from transfer.plan.save_order import SaveOrder
+from transfer.plan.save_order import LEARNT, SaveOrder, learnt_order
 from transfer.plan.selection import SELECTION_FACT, Selection
 from transfer.progress import NoProgress, Progress
 from transfer.spotify import SpotifyAdapter
@@ -172,8 +171,7 @@ class Engine:
                             facts, planned_after)
 
     def _learnt_order(self) -> SaveOrder | None:
-        learnt = self.journal.learnt(LEARNT)
-        return SaveOrder(learnt) if learnt in set(SaveOrder) else None
+        return learnt_order(self.journal.learnt(LEARNT))
 
     def _reader(self) -> LibraryReader:
         if self.source_library is not None:

@@ -10,8 +10,8 @@ request, as do all saves of a plan where no batch can teach it):
 
 - ``kept``: the first URI sent is the oldest; batches go as planned.
 - ``reversed``: the first sent shows as the newest; each batch's saved items go reversed.
-- ``arbitrary``: no order within a request; saved items go one per request (the first of a
-  batch stays with the follows it carries).
+- ``arbitrary``: no order within a request; one item of each kind per request (the first
+  request of a batch keeps the follows it carries).
 
 Only dated items (tracks, albums, shows, episodes, audiobooks) are concerned: a follow's place
 is a list position. The order is assumed the same for every kind of saved item.
@@ -28,6 +28,9 @@ from transfer.plan.actions import RemoveLibraryItems, SaveLibraryItems, WriteAct
 MIN_PROBE = 3
 """Items of one kind a batch needs to teach the order: one teaches nothing, and two cannot tell
 an arbitrary order from a kept or a reversed one."""
+
+LEARNT = "library_order"
+"""The journal's name for the order learnt (``Journal.learnt``)."""
 
 PROBE_KINDS = (Kind.TRACK, Kind.ALBUM, Kind.SHOW, Kind.EPISODE, Kind.AUDIOBOOK)
 """Dated kinds, Liked Songs first: the kinds a save may teach the order from."""
@@ -111,8 +114,16 @@ def _arrange_save(action: SaveLibraryItems, order: SaveOrder | None
         return (action,)
     if order is SaveOrder.REVERSED:
         return (SaveLibraryItems(uris=(*follows, *dated[::-1]), redo=action.redo),)
-    first = SaveLibraryItems(uris=(*follows, dated[0]), redo=action.redo)
-    return (first, *(SaveLibraryItems(uris=(uri,), redo=action.redo) for uri in dated[1:]))
+    rounds: list[list[str]] = []
+    for kind in PROBE_KINDS:
+        for index, uri in enumerate(uri for uri in dated if kind_of(uri) is kind):
+            if index == len(rounds):
+                rounds.append([])
+            rounds[index].append(uri)
+    if len(rounds) < 2:
+        return (action,)
+    rounds[0][:0] = follows
+    return tuple(SaveLibraryItems(uris=tuple(uris), redo=action.redo) for uris in rounds)
 
 
 def arranged(actions: Iterable[WriteAction], order: SaveOrder | None) -> list[WriteAction]:
@@ -159,3 +170,9 @@ def _in_place(wanted: Sequence[str], observed: Sequence[str] | None) -> int:
             break
         count, last = count + 1, where
     return count
+
+
+def learnt_order(value: object) -> SaveOrder | None:
+    """The order a journal holds (:data:`LEARNT`), None when none (or one this tool does not
+    know)."""
+    return SaveOrder(value) if isinstance(value, str) and value in set(SaveOrder) else None
