@@ -94,13 +94,17 @@ def test_each_order_ends_exact_at_the_calls_it_needs(
 
 
 @pytest.mark.parametrize("order", ["reversed", "arbitrary"])
-@pytest.mark.parametrize("kill", ["at the read-back", "as the first save lands"])
+@pytest.mark.parametrize("kill", ["at the read-back", "as the first save lands",
+                                  "as the repair's removal lands"])
 def test_killed_between_the_first_batch_and_the_read_back_nothing_is_doubled_or_misordered(
     order: LibraryOrder, kill: str, serve: Callable[..., Served]
 ) -> None:
     served = serve(small_seed(), library_order=order, rng_seed=9)
-    condition = (_after_the_probe_was_saved() if kill == "at the read-back"
-                 else on_request("PUT", "/me/library"))
+    condition = {
+        "at the read-back": _after_the_probe_was_saved(),
+        "as the first save lands": on_request("PUT", "/me/library"),
+        "as the repair's removal lands": on_request("DELETE", "/me/library"),
+    }[kill]
     crashes = run_killed(served.tool, served.log, TRANSFER, [condition])
     assert crashes.kills == 1, [attempt.returncode for attempt in crashes.attempts]
     assert crashes.last.returncode == 0, crashes.last.stderr
