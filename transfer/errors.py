@@ -135,3 +135,8 @@ class Interrupted(TransferError):
     """The user pressed Ctrl-C; state was saved."""
 
     exit_status = ExitStatus.INTERRUPTED
+
+
+class Declined(TransferError):
+    """A run asked before spending more calls than planned and was told no. Nothing is lost:
+    running the same command again asks again."""

@@ -164,9 +164,10 @@ class Sandbox:
 
 @contextlib.contextmanager
 def running_sandbox(
-    seed: SandboxSeed | None = None, mode: Mode = "development"
+    seed: SandboxSeed | None = None, mode: Mode = "development", **options: Any
 ) -> Iterator[Sandbox]:
-    with SandboxServer(seed or builtin_seed(), port=0, mode=mode) as server:
+    """``options`` go to ``SandboxServer`` (``library_order``, ``rng_seed``, ...)."""
+    with SandboxServer(seed or builtin_seed(), port=0, mode=mode, **options) as server:
         sandbox = Sandbox(server)
         try:
             yield sandbox

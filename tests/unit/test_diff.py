@@ -34,6 +34,7 @@ from transfer.plan import (
     diff,
 )
 from transfer.plan.diff import NO_DATES_NOTE
+from transfer.plan.save_order import SaveOrder
 
 TARGET = library("alex.new")
 
@@ -232,14 +233,16 @@ def test_liked_songs_with_dates_on_an_extended_quota_app() -> None:
 
 
 def test_liked_dates_without_extended_quota_fall_back_to_order_with_a_note() -> None:
-    options = PlanOptions(preserve_liked_dates=True, extended_quota=False)
+    options = PlanOptions(preserve_liked_dates=True, extended_quota=False,
+                          library_order=SaveOrder.KEPT)
     plan = diff(library(liked_songs=saved(*tracks("l", 3))), TARGET, options)
     assert not _of(plan, SaveLikedWithDates) and len(_saved_uris(plan)) == 3
     assert plan.notes == (NO_DATES_NOTE,)
 
 
 def test_liked_songs_without_dates_are_saved_plainly_even_with_extended_quota() -> None:
-    options = PlanOptions(preserve_liked_dates=True, extended_quota=True)
+    options = PlanOptions(preserve_liked_dates=True, extended_quota=True,
+                          library_order=SaveOrder.KEPT)
     plan = diff(library(liked_songs=saved(*tracks("l", 3), dated=False)), TARGET, options)
     assert not _of(plan, SaveLikedWithDates) and len(_saved_uris(plan)) == 3
     assert len(plan.notes) == 1

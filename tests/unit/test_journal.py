@@ -32,6 +32,7 @@ from transfer.plan import (
     CreatePlaylist,
     Plan,
     PlanOptions,
+    RemoveLibraryItems,
     SaveLibraryItems,
     SaveLikedWithDates,
     diff,
@@ -289,3 +290,30 @@ def test_a_failed_run_is_the_one_to_resume(journal: Journal) -> None:
     journal.finish_run(run_id, RunState.FAILED, message="network down")
     unfinished = journal.unfinished_run([RunKind.TRANSFER])
     assert unfinished is not None and unfinished.id == run_id
+
+
+def test_rearrange_replaces_pending_saves_and_inserts_after_one_in_one_step(
+    tmp_path: Path
+) -> None:
+    source = library(liked_songs=saved(*tracks("l", 90)))
+    with Journal.open(tmp_path / "j.sqlite3") as journal:
+        run_id = journal.begin_run(RunKind.TRANSFER, diff(source, library("alex.new")))
+        first, second, third = journal.actions(run_id)
+        journal.mark_sent(run_id, first.key)
+        journal.mark_done(run_id, first.key)
+        repaired = (RemoveLibraryItems(uris=first.action.uris[1:], redo=True),
+                    SaveLibraryItems(uris=first.action.uris[1:], redo=True))
+        split = tuple(SaveLibraryItems(uris=(uri,)) for uri in third.action.uris)
+        journal.rearrange(run_id, {third.key: split}, {first.key: repaired},
+                          facts={"library_order": "arbitrary"},
+                          learnt={"library_order": "arbitrary"})
+        records = journal.actions(run_id)
+        assert [record.action for record in records] == [
+            first.action, *repaired, second.action, *split]
+        assert [record.outcome for record in records][:2] == [Outcome.DONE, Outcome.PENDING]
+        assert journal.facts(run_id)["library_order"] == "arbitrary"
+        assert journal.learnt("library_order") == "arbitrary"
+        counts = journal.counts(run_id)["liked_songs"]
+        assert counts == {"done": 40, "left": 50}, "repairs are not counted twice"
+        with pytest.raises(JournalError, match="was sent"):
+            journal.rearrange(run_id, {first.key: split}, {}, facts={}, learnt={})

@@ -96,15 +96,16 @@ def test_a_journal_path_that_is_a_folder_is_an_error(path: Path) -> None:
 
 def test_a_failed_migration_changes_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _filled(path)
-    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(database_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema_module.MIGRATIONS, 1,
+    current = schema_module.SCHEMA_VERSION
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(database_module, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(schema_module.MIGRATIONS, current,
                         "CREATE TABLE extra (x INTEGER); INSERT INTO missing VALUES (1)")
     with pytest.raises(JournalError):
         Journal.open(path)
     monkeypatch.undo()
     with sqlite3.connect(path) as connection:
-        assert connection.execute("SELECT version FROM schema_version").fetchone() == (1,)
+        assert connection.execute("SELECT version FROM schema_version").fetchone() == (current,)
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     assert "extra" not in tables
     with Journal.open(path) as journal:
@@ -183,3 +184,23 @@ def test_an_empty_file_holds_nothing_and_becomes_a_journal(path: Path) -> None:
     path.touch()
     with Journal.open(path) as journal:
         assert journal.runs() == []
+
+
+def test_a_version_1_journal_is_brought_to_version_2_keeping_its_runs(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 2 adds what runs learnt of Spotify (the order within one save); a journal
+    written by a tool that knew only version 1 opens with its runs and nothing learnt yet."""
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(database_module, "SCHEMA_VERSION", 1)
+    _filled(path)
+    monkeypatch.undo()
+    with Journal.open(path) as journal:
+        assert len(journal.runs()) == 1
+        assert journal.learnt("library_order") is None
+        run_id = journal.begin_run(RunKind.TRANSFER, diff(SOURCE, TARGET))
+        journal.rearrange(run_id, {}, {}, facts={}, learnt={"library_order": "reversed"})
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT version FROM schema_version").fetchone() == (2,)
+    with Journal.open(path) as journal:
+        assert journal.learnt("library_order") == "reversed"

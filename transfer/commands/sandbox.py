@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from transfer.errors import ConfigError, InputError
 from transfer.files import write_atomically
 from transfer.sandbox.faults import SPOTIFY_LIKE_COVER_LIMIT, SPOTIFY_LIKE_RATE_LIMIT, Faults
+from transfer.sandbox.library_order import LIBRARY_ORDERS, LibraryOrder
 from transfer.sandbox.seed import SandboxSeed
 from transfer.sandbox.server import MODES, Mode, SandboxServer
 from transfer.sandbox.tiny import tiny_seed
@@ -94,6 +95,11 @@ def wait_for_stop() -> None:
 @click.option("--mode", type=click.Choice(MODES), default="development", show_default=True,
               help="development: the API as Development-Mode apps see it since February 2026; "
                    "extended: as Extended-Quota apps see it (legacy endpoints work).")
+@click.option("--library-order", type=click.Choice(LIBRARY_ORDERS), default="kept",
+              show_default=True,
+              help="How PUT /me/library dates the items of one request among themselves "
+                   "(Spotify does not document it): kept (the first sent is the oldest), "
+                   "reversed, or arbitrary (a shuffle drawn from --rng-seed).")
 @click.option("--dump", "dump_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the state as a JSON seed here on exit.")
 @click.option("--token-lifetime", type=click.IntRange(min=1), default=3600, show_default=True,
@@ -126,7 +132,8 @@ def wait_for_stop() -> None:
 @click.option("--fault-only", multiple=True,
               help='Aim latency and random faults at "METHOD /template" (repeatable).')
 def command(
-    seed_path: Path | None, port: int, mode: str, dump_path: Path | None, token_lifetime: int,
+    seed_path: Path | None, port: int, mode: str, library_order: str, dump_path: Path | None,
+    token_lifetime: int,
     rng_seed: int, latency: float, latency_jitter: float, spotify_like_limits: bool,
     rate_limit: int | None,
     rate_window: float, cover_rate_limit: int | None, quota: int | None,
@@ -147,10 +154,12 @@ def command(
     )
     source, target = choose_accounts(seed)
     server = SandboxServer(seed, port=port, mode=cast(Mode, mode), faults=faults,
-                           rng_seed=rng_seed, token_lifetime=token_lifetime)
+                           rng_seed=rng_seed, token_lifetime=token_lifetime,
+                           library_order=cast(LibraryOrder, library_order))
     server.start()
     try:
-        click.echo(f"Spotify sandbox ({mode} mode) listening on {server.base_url}")
+        click.echo(f"Spotify sandbox ({mode} mode, library order {library_order}) listening on "
+                   f"{server.base_url}")
         click.echo(f"Accounts: source {source}, target {target}. Export these settings:")
         for line in settings_lines(server, source, target):
             click.echo(line)

@@ -60,7 +60,10 @@ def command(env: Environment, yes: bool, snapshot: Path | None, from_file: Path 
     1 error or cancelled, 2 bad input or the same account twice, 75 paused by Spotify (run
     it again after the time it says), 130 interrupted (run it again to resume). The
     selection (--only, --playlist, --exclude-playlist) is kept for these accounts: later
-    transfers and syncs follow it until flags replace it or --all clears it."""
+    transfers and syncs follow it until flags replace it or --all clears it. The order
+    Spotify gives the items of one save is learnt from the first batch of Liked Songs; if it
+    mixes them up, keeping the order takes a call per song, and transfer asks before spending
+    them (--yes accepts; a no stops with nothing lost)."""
     from transfer.commands.pair import make_engine, open_journal, open_pair, source_options
     from transfer.plan.selection import load_selection
 
@@ -68,6 +71,8 @@ def command(env: Environment, yes: bool, snapshot: Path | None, from_file: Path 
     with open_journal(env.settings, pair) as journal:
         chosen = selection if selection is not None else load_selection(journal)
         engine = make_engine(env, pair, journal, chosen)
+        engine.approve_extra_calls = (lambda calls: True) if yes else (
+            lambda calls: extra_calls_approved(env, calls))
         stopped = engine.unfinished()
         if stopped is not None:
             keep_for_next_run(env, engine, selection)
@@ -141,4 +146,15 @@ def confirmed(env: Environment, pair: Pair) -> bool:
     answer = env.stdin.readline()
     if not answer:
         raise NO_TERMINAL
+    return answer.strip().lower() in ("y", "yes")
+
+
+def extra_calls_approved(env: Environment, calls: int) -> bool:
+    """Asked during a run (``--yes`` answers yes): Spotify turned out to mix up the order of
+    the items of one save, so keeping the order takes a call per item. No answer possible
+    (no terminal) is a no: the run stops, nothing lost, and says to run again with --yes."""
+    echo(f"\nSpotify mixes up the order of the songs of one save: keeping the order of the "
+         f"Liked Songs (and other saved items) takes {calls} more call(s), one per item. "
+         "Spend them? [y/N] ", file=env.stderr, nl=False)
+    answer = env.stdin.readline()
     return answer.strip().lower() in ("y", "yes")

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from transfer.engine.calibration import Calibration
 from transfer.engine.reconcile import Reconciler
 from transfer.errors import OutcomeUnknown, ServerError, SpotifyError
 from transfer.journal import ActionRecord, Journal, Outcome
@@ -35,6 +36,7 @@ from transfer.plan import (
     UploadCover,
     plain_batches,
 )
+from transfer.plan.save_order import SaveOrder, arranged
 from transfer.progress import Progress
 from transfer.spotify import CoverTooLarge, DatesNotSupported, SpotifyAdapter
 
@@ -63,13 +65,20 @@ class Applier:
         run_id: int,
         progress: Progress,
         warn: Callable[[str], None],
+        plan_order: SaveOrder | None = None,
+        approve_extra_calls: Callable[[int], bool] = lambda calls: True,
     ) -> None:
+        """``plan_order``: the order within one save the plan was made for (None: still to be
+        learnt, see :mod:`transfer.engine.calibration`); ``approve_extra_calls`` is asked
+        before the run spends more calls than planned to keep that order."""
         self.target = target
         self.journal = journal
         self.run_id = run_id
         self.progress = progress
         self.warn = warn
         self.reconciler = Reconciler(target, journal, run_id)
+        self.calibration = Calibration(target, journal, run_id, plan_order, approve_extra_calls,
+                                       warn)
         self._copies = {s: link.target_playlist_id for s, link in journal.links().items()}
         self._lost: dict[str, int] = {}
 
@@ -81,8 +90,11 @@ class Applier:
         self._copies = {s: link.target_playlist_id for s, link in self.journal.links().items()}
 
     def run(self) -> None:
+        self.calibration.catch_up()
         while (record := self.journal.next_pending(self.run_id)) is not None:
+            self.calibration.before(record)
             self._step(record)
+            self.calibration.after(record)
 
     def _step(self, record: ActionRecord) -> None:
         try:
@@ -221,8 +233,9 @@ class Applier:
             record for record in self.journal.actions(self.run_id, [Outcome.PENDING, Outcome.SENT])
             if isinstance(record.action, SaveLikedWithDates)
         ]
-        plain = plain_batches(tuple(r.action for r in dated if isinstance(r.action,
-                                                                            SaveLikedWithDates)))
+        plain = arranged(plain_batches(tuple(r.action for r in dated
+                                             if isinstance(r.action, SaveLikedWithDates))),
+                         self.calibration.order)
         self.journal.replace_actions(self.run_id, [r.key for r in dated], plain, "dates refused")
         self.journal.set_fact(self.run_id, "dates_refused", True)
         self.warn(DATES_REFUSED)
@@ -261,5 +274,6 @@ def _described(action: Action) -> str:
     if isinstance(action, SaveLibraryItems | SaveLikedWithDates):
         return f"saving {len(action.uris)} items"
     if isinstance(action, RemoveLibraryItems):
-        return f"removing {len(action.uris)} items"
+        again = " to save them again in order" if action.redo else ""
+        return f"removing {len(action.uris)} items{again}"
     return action.key

@@ -43,6 +43,7 @@ from transfer.journal import (
 from transfer.journal.counts import action_units
 from transfer.models import Library
 from transfer.plan import Plan, PlanOptions, PlaylistChange, SkipReason, diff
+from transfer.plan.save_order import LEARNT, SaveOrder, learnt_order
 from transfer.plan.selection import SELECTION_FACT, Selection
 from transfer.progress import NoProgress, Progress
 from transfer.spotify import SpotifyAdapter
@@ -134,6 +135,10 @@ class Engine:
     selection: Selection | None = None
     """The selection ``options`` were made with, kept with each run begun so the next one
     follows it (:mod:`transfer.plan.selection`); None keeps nothing."""
+    approve_extra_calls: Callable[[int], bool] = lambda calls: True
+    """Asked, with the number of calls, before a run spends more calls than its plan to keep
+    the order of saved items (Spotify's order within one save turned out arbitrary: see
+    :mod:`transfer.engine.calibration`); a no stops the run with ``Declined``."""
 
     def __post_init__(self) -> None:
         if (self.source is None) == (self.snapshot is None):
@@ -155,7 +160,8 @@ class Engine:
         job = ReadJob(self.source, self.target, self.options, self.journal, self.progress)
         libraries = reader.read(job)
         links = self.journal.links()
-        plan = diff(libraries.source, libraries.target, self.options, links, libraries.mirror,
+        options = self.options.model_copy(update={"library_order": self._learnt_order()})
+        plan = diff(libraries.source, libraries.target, options, links, libraries.mirror,
                     fresh_journal=planned_after == 0 and not links)
         origin = LIVE if self.snapshot is None else str(self.snapshot)
         facts = dict(libraries.facts(plan))
@@ -163,6 +169,9 @@ class Engine:
             facts[SELECTION_FACT] = self.selection.fact()
         return PreparedPlan(plan, origin, meter.delta(), libraries.target_playlist_ids,
                             facts, planned_after)
+
+    def _learnt_order(self) -> SaveOrder | None:
+        return learnt_order(self.journal.learnt(LEARNT))
 
     def _reader(self) -> LibraryReader:
         if self.source_library is not None:
@@ -234,7 +243,8 @@ class Engine:
         meter = CallMeter([self.source, self.target])
         warnings: list[str] = []
         applier = Applier(self.target, self.journal, run_id, self.progress,
-                          lambda text: _warn(warnings, text))
+                          lambda text: _warn(warnings, text), plan.options.library_order,
+                          self.approve_extra_calls)
         groups = self._begin_progress(run_id)
         try:
             applier.settle_unknown()

@@ -70,6 +70,8 @@ def action_units(action: object) -> list[tuple[str, int]]:
         return [(COVERS, 1)]
     if isinstance(action, UpdatePlaylistDetails):
         return [(PLAYLIST_DETAILS, 1)]
+    if isinstance(action, SaveLibraryItems | RemoveLibraryItems) and action.redo:
+        return []  # an order repaired: the items were counted by the save before
     if isinstance(action, SaveLibraryItems | SaveLikedWithDates | RemoveLibraryItems):
         groups: dict[str, int] = defaultdict(int)
         for uri in action.uris:

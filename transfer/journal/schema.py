@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -78,7 +78,18 @@ CREATE TABLE added (
 );
 """
 
-MIGRATIONS: dict[int, str] = {0: _V1}
+_V2 = """
+CREATE TABLE learnt (
+    name        TEXT PRIMARY KEY,         -- e.g. 'library_order'
+    value       TEXT NOT NULL,            -- JSON
+    run_id      INTEGER NOT NULL,         -- the run that learnt it
+    learnt_at   TEXT NOT NULL
+);
+"""
+"""Version 2: what a run learnt of how Spotify behaves for this target (the order one
+``PUT /me/library`` gives its items), so later runs need not learn it again."""
+
+MIGRATIONS: dict[int, str] = {0: _V1, 1: _V2}
 
 
 def read_version(connection: sqlite3.Connection) -> int | None:

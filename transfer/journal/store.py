@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -286,6 +286,63 @@ class Journal(TargetMemory):
                 (_action_row(run_id, last + 1 + index, action, now)
                  for index, action in enumerate(replacements)),
             )
+
+    def rearrange(
+        self,
+        run_id: int,
+        replace: Mapping[str, Sequence[Action]],
+        insert_after: Mapping[str, Sequence[Action]],
+        facts: Mapping[str, Any],
+        learnt: Mapping[str, Any],
+    ) -> None:
+        """In one transaction: put ``replace[key]`` in the place of each such action (never
+        sent), insert ``insert_after[key]`` right after each such action, keep ``facts`` about
+        the run and what it ``learnt`` (see :meth:`learnt`). Plan order is kept otherwise."""
+        now = self._now()
+        with self._db.transaction() as connection:
+            rows = connection.execute(
+                "SELECT seq, key, outcome FROM actions WHERE run_id = ? ORDER BY seq", (run_id,)
+            ).fetchall()
+            order: list[int | Action] = []
+            for seq, key, outcome in rows:
+                if key in replace:
+                    if outcome != Outcome.PENDING.value:
+                        raise JournalError(f"Run {run_id}: {key!r} was sent; it stays.")
+                    order.extend(replace[key])
+                    connection.execute("DELETE FROM actions WHERE run_id = ? AND seq = ?",
+                                       (run_id, seq))
+                    continue
+                order.append(seq)
+                order.extend(insert_after.get(key, ()))
+            connection.execute("UPDATE actions SET seq = -1 - seq WHERE run_id = ?", (run_id,))
+            for index, entry in enumerate(order):
+                if isinstance(entry, int):
+                    connection.execute(
+                        "UPDATE actions SET seq = ? WHERE run_id = ? AND seq = ?",
+                        (index, run_id, -1 - entry),
+                    )
+                else:
+                    connection.execute(
+                        """INSERT INTO actions (run_id, seq, key, type, payload, outcome, reason,
+                                                updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                        _action_row(run_id, index, entry, now),
+                    )
+            connection.execute("UPDATE runs SET facts = ? WHERE id = ?",
+                               (json.dumps({**_facts(connection, run_id), **facts}), run_id))
+            for name, value in learnt.items():
+                connection.execute(
+                    """INSERT INTO learnt (name, value, run_id, learnt_at) VALUES (?, ?, ?, ?)
+                       ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+                           run_id = excluded.run_id, learnt_at = excluded.learnt_at""",
+                    (name, json.dumps(value), run_id, now),
+                )
+
+    def learnt(self, name: str) -> Any:
+        """What a run learnt of Spotify for this target (None: nothing yet)."""
+        with self._db.reading() as connection:
+            row = connection.execute("SELECT value FROM learnt WHERE name = ?",
+                                     (name,)).fetchone()
+        return json.loads(row[0]) if row is not None else None
 
     def actions(
         self, run_id: int, outcomes: Iterable[Outcome] | None = None

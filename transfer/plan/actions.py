@@ -204,10 +204,12 @@ class SaveLibraryItems(_Action):
     endpoint: ClassVar[Endpoint | None] = Endpoint.SAVE_LIBRARY
     type: Literal["save_library_items"] = "save_library_items"
     uris: tuple[str, ...] = Field(min_length=1, max_length=LIBRARY_BATCH)
+    redo: bool = Field(False, description="saved again to repair their order (counted once, "
+                                          "by the save before)")
 
     @property
     def key(self) -> str:
-        return f"save:{digest(*self.uris)}"
+        return f"{'resave' if self.redo else 'save'}:{digest(*self.uris)}"
 
 
 class RemoveLibraryItems(_Action):
@@ -219,10 +221,12 @@ class RemoveLibraryItems(_Action):
     endpoint: ClassVar[Endpoint | None] = Endpoint.REMOVE_LIBRARY
     type: Literal["remove_library_items"] = "remove_library_items"
     uris: tuple[str, ...] = Field(min_length=1, max_length=LIBRARY_BATCH)
+    redo: bool = Field(False, description="taken out to be saved again in order (a transfer "
+                                          "repairing the order of a save)")
 
     @property
     def key(self) -> str:
-        return f"remove:{digest(*self.uris)}"
+        return f"{'unsave-redo' if self.redo else 'remove'}:{digest(*self.uris)}"
 
 
 class DatedTrack(BaseModel):

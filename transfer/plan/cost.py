@@ -9,14 +9,15 @@ and token refreshes are outside it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from math import ceil
 
 from transfer.models import SAVED_CATEGORIES, Library, Playlist
-from transfer.plan.actions import ADD_BATCH, LIBRARY_BATCH
+from transfer.plan.actions import ADD_BATCH, LIBRARY_BATCH, WriteAction
 from transfer.plan.endpoints import SAVED_COLLECTION_READS, Endpoint
 from transfer.plan.playlists import carried_entries
+from transfer.plan.save_order import SaveOrder, arrange
 
 READ_PAGE = 50
 
@@ -108,3 +109,10 @@ def estimated_seconds(calls: Mapping[Endpoint, int]) -> float:
     uploads = calls.get(Endpoint.UPLOAD_COVER, 0)
     others = sum(calls.values()) - uploads
     return others * SECONDS_PER_CALL + uploads * SECONDS_PER_UPLOAD
+
+
+def one_per_request_calls(actions: Iterable[WriteAction]) -> int:
+    """The calls these saves would take more if Spotify's order within a request turns out to
+    be arbitrary, so that each saved item needs a request of its own
+    (:mod:`transfer.plan.save_order`)."""
+    return sum(len(arrange(action, SaveOrder.ARBITRARY)) - 1 for action in actions)

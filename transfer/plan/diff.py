@@ -16,6 +16,10 @@ How the plan is shaped:
   ``PUT /me/library`` batches of 40, across kinds: follows that must land between two creates
   are sent before the later create, their batch topped up with saved items, so the number of
   calls is the least the playlist order allows.
+- Saves are sent as Spotify's order within one request asks (``options.library_order``, learnt
+  by an earlier run: reversed, or one item per request when it is arbitrary); while it is not
+  known they are planned in the order sent and the run learns it from its first batch of Liked
+  Songs (:mod:`transfer.plan.save_order`), as the notes say.
 - Liked Songs go through ``timestamped_ids`` batches of 50 instead when ``preserve_liked_dates``
   is on and the app has Extended Quota.
 - ``sync --mirror`` (with a :class:`MirrorInput`): what the tool added to the target and the
@@ -43,11 +47,13 @@ from transfer.plan.actions import (
     WriteAction,
 )
 from transfer.plan.adoption import Adoptions, find_adoptions
+from transfer.plan.cost import one_per_request_calls
 from transfer.plan.links import PlaylistLink
 from transfer.plan.mirror import MirrorInput, plan_removals
 from transfer.plan.model import CategoryOutline, Plan, PlaylistChange, PlaylistOutline
 from transfer.plan.options import PlanOptions
 from transfer.plan.playlists import PlaylistPlan, plan_playlist
+from transfer.plan.save_order import SaveOrder, arranged, probe_items, unlearnt
 from transfer.plan.saved import SavedPlan, plan_saved
 
 NO_DATES_NOTE = (
@@ -89,7 +95,10 @@ def diff(
     saved = [plan_saved(category, source, target, options) for category in SAVED_CATEGORIES]
     filler = [uri for part in saved for uri in part.plain_uris]
     dated = [track for part in saved for track in part.dated]
-    writes = [*pack_library_saves(playlists.steps, filler), *_dated_batches(dated)]
+    saves = pack_library_saves(playlists.steps, filler)
+    order = options.library_order
+    sent = unlearnt(saves) if order is None else arranged(saves, order)
+    writes = [*sent, *_dated_batches(dated)]
     removals: tuple[RemoveLibraryItems, ...] = ()
     mirror_outline = None
     if options.mirror and mirror is not None:
@@ -104,7 +113,8 @@ def diff(
                  *(skip for part in saved for skip in part.skips)),
         playlists=tuple(playlists.outlines),
         categories=(_playlist_category(playlists.outlines), *(part.outline for part in saved)),
-        notes=(*adoptions.notes(fresh_journal), *_notes(options, saved)),
+        notes=(*adoptions.notes(fresh_journal), *_notes(options, saved),
+               *_order_notes(options.library_order, saves)),
         mirror=mirror_outline,
     )
 
@@ -206,3 +216,22 @@ def _notes(options: PlanOptions, saved: Sequence[SavedPlan]) -> tuple[str, ...]:
         notes.append(NO_DATES_NOTE)
     notes.extend(note for part in saved for note in part.notes)
     return tuple(notes)
+
+
+def _order_notes(order: SaveOrder | None, saves: Sequence[WriteAction]) -> tuple[str, ...]:
+    if order is None and any(probe_items(action) for action in saves):
+        extra = one_per_request_calls(unlearnt(saves)) + 1
+        return (
+            "The order Spotify gives the items of one save is not documented: the first batch "
+            "of Liked Songs is read back to learn it (1 call). Should the order come back mixed "
+            f"up, the rest is saved one per request, up to {extra} more call(s), asked before "
+            "they are spent.",
+        )
+    if order is SaveOrder.REVERSED:
+        return ("Spotify reverses the items of one save (learnt earlier): each batch is sent "
+                "reversed.",)
+    if order is SaveOrder.ARBITRARY and any(len(action.uris) > 1 for action in saves
+                                            if isinstance(action, SaveLibraryItems)):
+        return ("Spotify mixes up the items of one save (learnt earlier): saved items are "
+                "sent one per request, as the calls show.",)
+    return ()

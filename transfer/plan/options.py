@@ -3,9 +3,11 @@
 The field names are those of the ``[transfer]`` settings table, so
 ``PlanOptions.model_validate(settings.transfer.model_dump())`` builds one; keys the plan does not
 use are ignored. ``extended_quota`` is not a setting of that table: the caller knows whether the
-app has Extended Quota and passes it along; ``sync`` and ``mirror`` come from the ``sync``
-command. A selection made on the command line (:mod:`transfer.plan.selection`) replaces the
-settings' ``categories``, ``include_playlists`` and ``exclude_playlists``.
+app has Extended Quota and passes it along, and ``library_order`` is what the journal learnt of
+Spotify's order within one save (:mod:`transfer.plan.save_order`); ``sync`` and ``mirror``
+come from the ``sync`` command. A selection made on the command line
+(:mod:`transfer.plan.selection`) replaces the settings' ``categories``, ``include_playlists``
+and ``exclude_playlists``.
 
 A playlist pattern is a case-insensitive glob on the playlist's name (``Road*``) or a playlist
 id, or it names one playlist by a ``spotify:playlist:<id>`` URI or an
@@ -22,6 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from transfer.models import Category
+from transfer.plan.save_order import SaveOrder
 
 Privacy = Literal["keep", "public", "private"]
 
@@ -45,6 +48,9 @@ class PlanOptions(BaseModel):
     privacy: Privacy = "keep"
     preserve_liked_dates: bool = False
     extended_quota: bool = False
+    library_order: SaveOrder | None = None
+    """How Spotify orders the items of one ``PUT /me/library``, as an earlier run learnt it;
+    None: not known yet (saves are planned in the order sent and the run learns it)."""
     sync: bool = False
     """One-way sync: a copy whose source lost or reordered items still gets the new ones
     (appended), where a transfer leaves it as it is."""

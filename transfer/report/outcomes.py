@@ -205,6 +205,9 @@ def describe(action: Action) -> str:
         return f"change the details of the copy of “{action.playlist_name}”"
     if isinstance(action, SaveLikedWithDates):
         return f"save {len(action.uris)} Liked Songs with their dates"
+    if isinstance(action, SaveLibraryItems | RemoveLibraryItems) and action.redo:
+        how = "save again" if isinstance(action, SaveLibraryItems) else "take out, to save again,"
+        return f"{how} {len(action.uris)} items in their order"
     if isinstance(action, SaveLibraryItems):
         kinds: dict[str, int] = defaultdict(int)
         for uri in action.uris:

@@ -25,6 +25,7 @@ from transfer.sandbox.accounts import TOOL_SCOPES, Accounts
 from transfer.sandbox.api import API_PREFIX, Api
 from transfer.sandbox.clock import Clock
 from transfer.sandbox.faults import FaultInjector, Faults
+from transfer.sandbox.library_order import LIBRARY_ORDERS, LibraryOrder, SaveDating
 from transfer.sandbox.render import Renderer
 from transfer.sandbox.requestlog import LoggedRequest, RequestLog
 from transfer.sandbox.seed import SandboxSeed
@@ -52,12 +53,17 @@ class SandboxServer:
         *,
         clock: Clock | None = None,
         token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
+        library_order: LibraryOrder = "kept",
     ) -> None:
         if mode not in MODES:
             raise ConfigError(f"Unknown sandbox mode {mode!r}: use development or extended.")
+        if library_order not in LIBRARY_ORDERS:
+            raise ConfigError(f"Unknown library order {library_order!r}: use "
+                              + ", ".join(LIBRARY_ORDERS) + ".")
         self.host, self.mode = host, mode
         self._requested_port = port
-        self.state = SandboxState(seed, clock, token_lifetime, id_seed=rng_seed)
+        self.state = SandboxState(seed, clock, token_lifetime, id_seed=rng_seed,
+                                  save_order=SaveDating(library_order, rng_seed))
         self.request_log = RequestLog()
         self._faults = FaultInjector(faults, rng_seed, self.state.clock)
         self._approved: str | None = None
@@ -161,6 +167,15 @@ class SandboxServer:
 
     def reset_quota(self) -> None:
         self._faults.reset_quota()
+
+    @property
+    def library_order(self) -> LibraryOrder:
+        """The order ``PUT /me/library`` dates the new items of one request in."""
+        return self.state.save_order.order
+
+    def set_library_order(self, order: LibraryOrder) -> None:
+        with self.state.lock:
+            self.state.save_order.order = order
 
     def reset_rate_limit(self) -> None:
         self._faults.reset_rate_limit()

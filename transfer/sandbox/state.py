@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote_plus
 
 from transfer.sandbox.clock import Clock, iso, parse_iso
+from transfer.sandbox.library_order import SaveDating
 from transfer.sandbox.ordered import OrderedIds, SavedCollection
 from transfer.sandbox.seed import (
     Album,
@@ -86,8 +87,10 @@ class SandboxState:
         clock: Clock | None = None,
         token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
         id_seed: int = 0,
+        save_order: SaveDating | None = None,
     ) -> None:
         check_seed(seed)
+        self.save_order = save_order or SaveDating()
         self.lock = threading.RLock()
         self.clock = clock or Clock()
         self.schema_version = seed.schema_version
@@ -161,15 +164,21 @@ class SandboxState:
     # -- library --------------------------------------------------------------------------
 
     def save(self, user_id: str, items: Sequence[tuple[str, str]]) -> None:
-        """Save or follow ``(kind, id)`` pairs; new saves get increasing dates in order."""
+        """Save or follow ``(kind, id)`` pairs. New saves get increasing dates, each kind's in
+        the order ``save_order`` puts them (the order sent unless the sandbox was told
+        otherwise)."""
         with self.lock:
             library = self.library(user_id)
+            for kind, collection_name in SAVED_KINDS.items():
+                collection = library.saved[collection_name]
+                new = [item_id for item_kind, item_id in dict.fromkeys(items)
+                       if item_kind == kind and item_id not in collection]
+                for item_id in self.save_order.arrange(new):
+                    collection.add_newest(item_id, self._next_stamp(user_id, library))
             for kind, item_id in items:
                 if kind in SAVED_KINDS:
-                    collection = library.saved[SAVED_KINDS[kind]]
-                    if item_id not in collection:
-                        collection.add_newest(item_id, self._next_stamp(user_id, library))
-                elif kind == "artist":
+                    continue
+                if kind == "artist":
                     library.artists.add_last(item_id)
                 elif kind == "user":
                     library.users.add_last(item_id)

@@ -18,6 +18,7 @@ from typing import Any
 from transfer.errors import TransferError
 from transfer.journal import Journal, RunKind, RunRecord, RunState
 from transfer.models import Account
+from transfer.plan.save_order import LEARNT, SaveOrder, learnt_order
 from transfer.plan.selection import load_selection
 from transfer.report import ReportDocument, build_report, report_files
 from transfer.report.html import html_report_path
@@ -96,8 +97,13 @@ def _read_pair(journal: Journal, file: JournalFile, context: StatusContext) -> P
         undo=_undo_status(journal, undo, context) if undo is not None else None,
         in_target=len(journal.added()),
         selection=None if selection.is_empty else selection,
+        library_order=_library_order(journal),
     )
     return PairView(status, reports)
+
+
+def _library_order(journal: Journal) -> SaveOrder | None:
+    return learnt_order(journal.learnt(LEARNT))
 
 
 def _last(journal: Journal, kind: RunKind) -> RunRecord | None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from transfer.journal import RunKind, RunState
 from transfer.models import Account
+from transfer.plan.save_order import SaveOrder
 from transfer.plan.selection import Selection
 from transfer.report import CategoryResult, FailedAction, SkippedItem, Summary
 
@@ -95,6 +96,9 @@ class PairStatus(_Doc):
         None, description="the selection kept for the pair (--only, --playlist, "
                           "--exclude-playlist), which the next transfer or sync follows; null: "
                           "none, the settings decide")
+    library_order: SaveOrder | None = Field(
+        None, description="how Spotify orders the items of one save for this target, as a run "
+                          "learnt it (kept, reversed, arbitrary); null: not learnt yet")
 
 
 class StatusDocument(_Doc):

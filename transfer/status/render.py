@@ -40,6 +40,7 @@ def _pair(view: PairView, now: datetime, full: bool) -> str:
         _undo(pair.undo, now),
         _in_target(pair),
         _selection(pair),
+        _library_order(pair),
     ]
     return "\n".join(section for section in sections if section)
 
@@ -49,6 +50,12 @@ def _selection(pair: PairStatus) -> str:
         return ""
     return (f"  Selection kept (the next transfer and sync follow it; flags replace it, --all "
             f"clears it): {'; '.join(described(pair.selection))}.")
+
+
+def _library_order(pair: PairStatus) -> str:
+    if pair.library_order is None:
+        return ""
+    return f"  Learnt: Spotify {pair.library_order.text} (later runs send saves accordingly)."
 
 
 def _account(account: Account) -> str:

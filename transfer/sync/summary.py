@@ -62,6 +62,8 @@ class Changes:
                 self._count(record.action, created)
 
     def _count(self, action: object, created: set[str]) -> None:
+        if getattr(action, "redo", False):
+            return  # saved again to repair their order: counted by the save before
         if isinstance(action, CreatePlaylist):
             self.created += 1
         elif isinstance(action, AddPlaylistItems | ReplacePlaylistItems):
