@@ -230,4 +230,5 @@ def _library(adapter: SpotifyAdapter, playlists: tuple[Playlist, ...],
         account=adapter.me(),
         playlists=playlists,
         **{category.value: items for category, items in saved.items()},
+        malformed=adapter.take_malformed(),
     )

@@ -21,7 +21,8 @@ How the plan is shaped:
 - ``sync --mirror`` (with a :class:`MirrorInput`): what the tool added to the target and the
   source no longer has is taken out, after every other write (:mod:`transfer.plan.mirror`).
 - Writes come first in the order they run; skips (what cannot or need not move) follow in
-  source order.
+  source order, after one for each element of the source's lists that could not be read
+  (``Library.malformed``: a ``null`` where a playlist or saved item should be).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from transfer.plan.actions import (
     SaveLibraryItems,
     SaveLikedWithDates,
     Skip,
+    SkippedItem,
+    SkipReason,
     WriteAction,
 )
 from transfer.plan.adoption import Adoptions, find_adoptions
@@ -100,12 +103,21 @@ def diff(
         source=source.account,
         target=target.account,
         options=options,
-        actions=(*writes, *removals, *playlists.skips,
+        actions=(*writes, *removals, *malformed_skips(source), *playlists.skips,
                  *(skip for part in saved for skip in part.skips)),
         playlists=tuple(playlists.outlines),
         categories=(_playlist_category(playlists.outlines), *(part.outline for part in saved)),
         notes=(*adoptions.notes(fresh_journal), *_notes(options, saved)),
         mirror=mirror_outline,
+    )
+
+
+def malformed_skips(source: Library) -> tuple[Skip, ...]:
+    """A skip for each element of the source's lists that could not be read, at its place."""
+    return tuple(
+        Skip(item=SkippedItem(category=element.category, position=element.position),
+             reason=SkipReason.MALFORMED, detail=element.problem)
+        for element in source.malformed
     )
 
 
