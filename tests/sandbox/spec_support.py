@@ -164,9 +164,11 @@ class Sandbox:
 
 @contextlib.contextmanager
 def running_sandbox(
-    seed: SandboxSeed | None = None, mode: Mode = "development"
+    seed: SandboxSeed | None = None, mode: Mode = "development", *, aliases: bool | None = None,
+    hostile_shapes: bool = False,
 ) -> Iterator[Sandbox]:
-    with SandboxServer(seed or builtin_seed(), port=0, mode=mode) as server:
+    with SandboxServer(seed or builtin_seed(), port=0, mode=mode, aliases=aliases,
+                       hostile_shapes=hostile_shapes) as server:
         sandbox = Sandbox(server)
         try:
             yield sandbox
