@@ -139,3 +139,30 @@ def test_a_user_the_dashboard_does_not_list_is_told_to_add_that_account(
     assert "Spotify refused the target account" in plan.output
     assert "e-mail address the target account signs in with under User Management" in plan.output
     assert ODD_OWNER not in plan.output
+
+
+def test_sync_and_mirror_against_odd_shapes_lose_nothing(
+    server: SandboxServer, settings: Settings,
+) -> None:
+    assert run_cli("transfer", "--yes").exit_code == 0
+    copies = _copies(server)
+    followed = server.state.library(TARGET_USER).playlists.to_list()
+    liked = server.state.library(TARGET_USER).saved["tracks"].to_list()
+    for command in (("sync",), ("sync",), ("sync", "--mirror")):
+        result = run_cli(*command)
+        assert result.exit_code == 0, result.output
+        assert not NONE.search(result.output), result.output
+    assert _copies(server) == copies, "no copy changed, none of Odd AllNull made"
+    assert server.state.library(TARGET_USER).playlists.to_list() == followed, \
+        "the mirror did not unfollow a copy because the source's list held a null"
+    assert server.state.library(TARGET_USER).saved["tracks"].to_list() == liked
+
+    with server.state.lock:  # Spotify turns odd where it was not: a listed playlist and an entry
+        server.state.playlists["plOwn1"].shape = "null"
+        holes = server.state.playlists["oddImagesNull"]
+        holes.entries[0] = holes.entries[0].model_copy(update={"shape": "null"})
+        holes.snapshot_version += 1
+    mirrored = run_cli("sync", "--mirror")
+    assert mirrored.exit_code == 0, mirrored.output
+    assert _copies(server) == copies, "the copy of a playlist listed as null is kept whole"
+    assert server.state.library(TARGET_USER).playlists.to_list() == followed

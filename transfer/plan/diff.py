@@ -97,8 +97,8 @@ def diff(
     mirror_outline = None
     if options.mirror and mirror is not None:
         removed_entries = sum(outline.removing for outline in playlists.outlines)
-        removals, mirror_outline = plan_removals(options.categories, links, mirror,
-                                                 removed_entries)
+        removals, mirror_outline = plan_removals(options.categories, links,
+                                                 without_unsure(mirror, source), removed_entries)
     return Plan(
         source=source.account,
         target=target.account,
@@ -107,7 +107,8 @@ def diff(
                  *(skip for part in saved for skip in part.skips)),
         playlists=tuple(playlists.outlines),
         categories=(_playlist_category(playlists.outlines), *(part.outline for part in saved)),
-        notes=(*adoptions.notes(fresh_journal), *_notes(options, saved)),
+        notes=(*adoptions.notes(fresh_journal), *_notes(options, saved),
+               *_unsure_notes(options, mirror, source)),
         mirror=mirror_outline,
     )
 
@@ -119,6 +120,29 @@ def malformed_skips(source: Library) -> tuple[Skip, ...]:
              reason=SkipReason.MALFORMED, detail=element.problem)
         for element in source.malformed
     )
+
+
+def without_unsure(mirror: MirrorInput, source: Library) -> MirrorInput:
+    """``mirror`` without the categories whose list held an element that could not be read: its
+    absence from the source proves nothing, so a mirror removes nothing of them this time."""
+    unsure = {element.category for element in source.malformed}
+    if not unsure & set(mirror.present):
+        return mirror
+    present = {category: uris for category, uris in mirror.present.items()
+               if category not in unsure}
+    return mirror.model_copy(update={"present": present})
+
+
+def _unsure_notes(options: PlanOptions, mirror: MirrorInput | None, source: Library
+                  ) -> tuple[str, ...]:
+    if not options.mirror or mirror is None:
+        return ()
+    unsure = sorted({element.category for element in source.malformed} & set(mirror.present),
+                    key=list(Category).index)
+    return tuple(
+        f"Spotify sent part of the source's {category.value.replace('_', ' ')} in a shape "
+        "that cannot be read: sync --mirror removes nothing of it this time." for category in
+        unsure)
 
 
 def _plan_playlists(

@@ -7,6 +7,10 @@ and with ``--mirror`` what the source took out taken out), unless someone change
 the target account. An unavailable entry in the copy (``uri`` None) matches whatever the source
 has at that place: a track the tool added that Spotify later withdrew is not a divergence.
 
+A source playlist holding an entry that cannot be read is never mirrored (what its copy holds
+at that place may be what the source still has): new items are appended as without
+``--mirror``.
+
 A playlist one of whose pages (50 entries at offsets 0, 50, ...) holds no entry that can be
 read (each null, unavailable or malformed) is not copied nor continued: Spotify sent that page
 broken, or the playlist holds nothing that can move; either way a copy would be empty or
@@ -230,7 +234,7 @@ def _items_change(
         return appended(where, present, wanted)
     if not options.syncing or not holds_what_was_carried(present, link.target_uris):
         return _skip(playlist, SkipReason.DIVERGED)
-    if options.mirror:
+    if options.mirror and not any(entry.malformed for entry in playlist.entries):
         return mirrored(where, link.target_uris, wanted)
     return new_ones_appended(where, link.target_uris, wanted)
 
