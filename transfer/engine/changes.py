@@ -211,7 +211,8 @@ def _fits(page: tuple[Playlist, ...], ids: tuple[str, ...], total: int) -> bool:
 
 def _whole_list(adapter: SpotifyAdapter, first: Page[Playlist], total: int,
                 known: frozenset[str]) -> ListRead:
-    offsets = range(len(first.items), total, READ_PAGE) if first.items else range(0)
+    offsets = range(READ_PAGE, total, READ_PAGE)  # not len(first.items): an unreadable element
+    # Spotify sent is left out of a page but keeps its slot
     playlists = list(first.items)
     for page in pages_at(adapter, offsets):
         playlists.extend(page.items)
