@@ -149,9 +149,12 @@ def test_sync_and_mirror_against_odd_shapes_lose_nothing(
     followed = server.state.library(TARGET_USER).playlists.to_list()
     liked = server.state.library(TARGET_USER).saved["tracks"].to_list()
     for command in (("sync",), ("sync",), ("sync", "--mirror")):
+        server.request_log.reset()
         result = run_cli(*command)
         assert result.exit_code == 0, result.output
         assert not NONE.search(result.output), result.output
+        assert server.request_log.api_total() <= 10, \
+            "a null in Liked Songs or the list does not send each sync to a full read"
     assert _copies(server) == copies, "no copy changed, none of Odd AllNull made"
     assert server.state.library(TARGET_USER).playlists.to_list() == followed, \
         "the mirror did not unfollow a copy because the source's list held a null"
@@ -166,3 +169,20 @@ def test_sync_and_mirror_against_odd_shapes_lose_nothing(
     assert mirrored.exit_code == 0, mirrored.output
     assert _copies(server) == copies, "the copy of a playlist listed as null is kept whole"
     assert server.state.library(TARGET_USER).playlists.to_list() == followed
+
+
+def test_a_playlist_not_copied_for_want_of_a_readable_page_is_copied_once_it_reads(
+    server: SandboxServer, settings: Settings,
+) -> None:
+    assert run_cli("transfer", "--yes").exit_code == 0
+    assert "Odd AllNull" not in _copies(server)
+    assert run_cli("sync").exit_code == 0
+    assert "Odd AllNull" not in _copies(server), "still unreadable"
+    with server.state.lock:
+        fixed = server.state.playlists["oddAllNull"]
+        fixed.entries = [entry.model_copy(update={"shape": None}) for entry in fixed.entries]
+        fixed.snapshot_version += 1
+    synced = run_cli("sync")
+    assert synced.exit_code == 0, synced.output
+    assert _copies(server)["Odd AllNull"] == _movable(server, "oddAllNull")
+    assert len(_copies(server)["Odd AllNull"]) == 3

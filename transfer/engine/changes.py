@@ -82,12 +82,13 @@ def read_collection(adapter: SpotifyAdapter, category: Category, mark: SavedMark
 def _in_full(adapter: SpotifyAdapter, category: Category, mark: SavedMark | None,
              progress: Progress) -> CollectionRead:
     items = read_saved(adapter, category, progress)
-    next_mark = saved_mark(category, items, exact=True)
+    next_mark = saved_mark(category, items, exact=True,
+                           unreadable=adapter.unreadable_count(category))
     new = None if mark is None else _split(category, items, mark)
     if new is None:
-        return CollectionRead(new=items, total=len(items), mark=next_mark, everything=items,
-                              hidden=True)
-    return CollectionRead(new=new, total=len(items), mark=next_mark, everything=items)
+        return CollectionRead(new=items, total=next_mark.count, mark=next_mark,
+                              everything=items, hidden=True)
+    return CollectionRead(new=new, total=next_mark.count, mark=next_mark, everything=items)
 
 
 def _split(category: Category, items: tuple[SavedItem, ...], mark: SavedMark

@@ -143,8 +143,10 @@ class _Changes:
             link = self.links.get(playlist.id)
             again = self.options.mirror and playlist.id in self.behind
             left_alone = self.settled.get(playlist.id) == playlist.snapshot_id
-            if link is not None and (again or (source_needs_reading(link, playlist)
-                                               and not left_alone)):
+            if link is None and not left_alone:  # not copied yet (e.g. it could not be read)
+                planned.append(self._with_entries(playlist, None, False))
+            elif link is not None and (again or (source_needs_reading(link, playlist)
+                                                 and not left_alone)):
                 planned.append(self._with_entries(playlist, link, again))
         return tuple(planned)
 

@@ -306,7 +306,8 @@ _SKIP_TEXT: dict[SkipReason, str] = {
     SkipReason.MALFORMED: "sent by Spotify in a shape that cannot be read; skipped where it was",
     SkipReason.UNREADABLE: (
         "a page of its items held none that could be read (all null, unavailable or "
-        "malformed): not copied, so no empty or incomplete copy is made; run again later"
+        "malformed): not copied, so no empty or incomplete copy is made; transfer reads it "
+        "again, sync once the playlist changes"
     ),
 }
 

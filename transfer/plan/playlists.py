@@ -15,7 +15,8 @@ A playlist one of whose pages (50 entries at offsets 0, 50, ...) holds no entry 
 read (each null, unavailable or malformed) is not copied nor continued: Spotify sent that page
 broken, or the playlist holds nothing that can move; either way a copy would be empty or
 miss that page for good, since later items cannot go into its middle. It is reported as
-``UNREADABLE``; a later run copies it once the page reads.
+``UNREADABLE``; a later ``transfer`` reads it again, a ``sync`` once its snapshot changes
+(it is left alone until then, as the marks say), and either copies it once the page reads.
 
 A copy no journal records (its journal lost) may be adopted instead of created again
 (:mod:`transfer.plan.adoption`): it is then continued as a linked copy is, after an

@@ -173,6 +173,11 @@ class SpotifyAdapter:
             found, self._malformed = self._malformed, {}
         return tuple(sorted(found.values(), key=lambda m: (_ORDER[m.category], m.position)))
 
+    def unreadable_count(self, category: Category) -> int:
+        """How many elements of ``category`` met so far could not be read (not yet taken)."""
+        with self._malformed_lock:
+            return sum(1 for found, _ in self._malformed if found is category)
+
     def _read(self, page: dict[str, Any], read: Callable[[object], T], category: Category,
               offset: int) -> tuple[T, ...]:
         items, malformed = parse.each(page["items"], read, category, offset)
