@@ -137,6 +137,7 @@ def test_a_user_the_dashboard_does_not_list_is_told_to_add_that_account(
     assert plan.exit_code == 1, plan.output
     assert "Traceback" not in plan.output
     assert "Spotify refused the target account" in plan.output
+    assert "the user may not be registered" in plan.output, "the sandbox's other wording"
     assert "e-mail address the target account signs in with under User Management" in plan.output
     assert ODD_OWNER not in plan.output
 

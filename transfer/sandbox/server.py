@@ -22,13 +22,13 @@ from urllib.parse import parse_qs, urlsplit
 from transfer.errors import ConfigError
 from transfer.sandbox import admin, images
 from transfer.sandbox.accounts import TOOL_SCOPES, Accounts
-from transfer.sandbox.api import API_PREFIX, Api
+from transfer.sandbox.api import API_PREFIX, NOT_REGISTERED, Api
 from transfer.sandbox.clock import Clock
 from transfer.sandbox.faults import FaultInjector, Faults
 from transfer.sandbox.render import Renderer
 from transfer.sandbox.requestlog import LoggedRequest, RequestLog
 from transfer.sandbox.seed import SandboxSeed
-from transfer.sandbox.shapes import with_odd_shapes
+from transfer.sandbox.shapes import ODD_NOT_REGISTERED, with_odd_shapes
 from transfer.sandbox.state import SandboxState
 from transfer.sandbox.tokens import DEFAULT_TOKEN_LIFETIME
 from transfer.sandbox.wire import Answer, json_answer
@@ -63,6 +63,7 @@ class SandboxServer:
             raise ConfigError(f"Unknown sandbox mode {mode!r}: use development or extended.")
         if hostile_shapes:
             seed = with_odd_shapes(seed)
+        self.hostile_shapes = hostile_shapes
         self.aliases = hostile_shapes if aliases is None else aliases
         self.host, self.mode = host, mode
         self._requested_port = port
@@ -90,7 +91,8 @@ class SandboxServer:
         httpd.sandbox = self
         self._httpd = httpd
         render = Renderer(self.state, self.base_url, self.extended, self.aliases)
-        self._api = Api(self.state, render, self._faults, self.request_log, self.extended)
+        self._api = Api(self.state, render, self._faults, self.request_log, self.extended,
+                        ODD_NOT_REGISTERED if self.hostile_shapes else NOT_REGISTERED)
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
             name=f"sandbox-{self.port}", daemon=True,

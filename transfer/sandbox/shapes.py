@@ -26,6 +26,9 @@ Playlist entries (``PlaylistEntry.shape``):
 
 Saved items (``SavedRef.shape``): ``null``: the saved collection lists ``null`` in its place.
 
+A user off the app's allow-list gets the 403 in another of Spotify's wordings,
+:data:`ODD_NOT_REGISTERED`, instead of "User not registered in the Developer Dashboard".
+
 :func:`with_odd_shapes` adds one of each to a seed, at fixed places (the same every time);
 ``SandboxServer(..., hostile_shapes=True)`` and ``spotify-transfer sandbox --hostile-shapes``
 use it.
@@ -56,6 +59,8 @@ ODD_OWNER = "odd.owner"
 PREFIX = "odd"
 """Ids of the playlists :func:`with_odd_shapes` adds begin with this."""
 ODD_ADDED_AT = "2021-06-01T10:00:00Z"
+ODD_NOT_REGISTERED = ("Check settings on developer.spotify.com/dashboard, the user may not be "
+                      "registered.")
 
 
 def odd_images(shape: PlaylistShape | None) -> list[Any]:
