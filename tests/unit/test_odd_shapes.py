@@ -228,3 +228,11 @@ def test_a_user_the_dashboard_does_not_list_is_told_to_add_that_account(message:
     assert error.advice is not None
     assert "e-mail address the target account signs in with under User Management" in error.advice
     assert "https://developer.spotify.com/dashboard" in error.advice
+
+
+def test_dates_numbers_and_flags_of_the_wrong_type_are_unknown() -> None:
+    assert parse.entry_of({"added_at": "yesterday", "item": song(1)}).added_at is None
+    assert parse.entry_of({"added_at": 12, "added_by": None, "item": song(1)}).added_at is None
+    read = parse.playlist_of(playlist("p", public="yes", collaborative="true",
+                                      items={"total": "3"}), "alex.old")
+    assert (read.public, read.collaborative, read.total) == (None, False, None)

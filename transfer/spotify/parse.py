@@ -30,7 +30,10 @@ taken to mean:
 - **Names**: a null playlist, item, album, show or artist name is no name (``""``), never the
   text ``None``; an artist without a name is left out of the artists.
 - **``added_by``** that is missing, not an object, or whose ``id`` is null or empty: unknown
-  (None).
+  (None). **``added_at``** null or not a date: unknown (the spec says very old playlists send
+  null in both).
+- **Numbers and flags** of the wrong type (a ``total`` that is not an integer, a ``public``
+  that is not a boolean): unknown.
 """
 
 from __future__ import annotations
