@@ -60,6 +60,11 @@ class MissingScope(AuthError):
     """Spotify refused a request for want of a scope (403)."""
 
 
+class NotRegistered(AuthError):
+    """Spotify refused every request of an account the app's dashboard does not list (403: a
+    Development-Mode app lets in only the users added under User Management)."""
+
+
 class AccountMixup(TransferError):
     """Source and target are the same Spotify user, or a token belongs to the other account."""
 

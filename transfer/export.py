@@ -80,6 +80,7 @@ def read_library(
         shows=saved[Category.SHOWS],
         episodes=saved[Category.EPISODES],
         audiobooks=saved[Category.AUDIOBOOKS],
+        malformed=adapter.take_malformed(),
     )
 
 

@@ -53,6 +53,18 @@ def uri_of(kind: Kind | str, item_id: str) -> str:
     return f"spotify:{Kind(kind).value}:{item_id}"
 
 
+class Category(StrEnum):
+    """The parts of a library a user can choose to move."""
+
+    PLAYLISTS = "playlists"
+    LIKED_SONGS = "liked_songs"
+    ALBUMS = "albums"
+    ARTISTS = "artists"
+    SHOWS = "shows"
+    EPISODES = "episodes"
+    AUDIOBOOKS = "audiobooks"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -93,6 +105,9 @@ class PlaylistEntry(_Model):
     album: str = ""
     no_id: bool = Field(False, description="read from a file that names the item but gives no "
                         "Spotify id (``uri`` is None): it cannot be added unless it is matched")
+    malformed: str = Field("", description="what was wrong with an entry Spotify sent in a shape "
+                           "the tool cannot read (e.g. ``null``); ``uri`` is then None and the "
+                           "entry keeps its place")
 
     @property
     def unavailable(self) -> bool:
@@ -140,6 +155,15 @@ class Playlist(_Model):
         return uri_of(Kind.PLAYLIST, self.id)
 
 
+class Malformed(_Model):
+    """An element of a list Spotify sent that the tool cannot read (a ``null`` where a playlist
+    or a saved item should be, one without an id): skipped where it was, and reported."""
+
+    category: Category
+    position: int = Field(ge=0, description="zero-based position in the list Spotify sent")
+    problem: str = Field(description="what was wrong, for people")
+
+
 class Library(_Model):
     """A whole account's library at one moment: the snapshot document."""
 
@@ -153,18 +177,9 @@ class Library(_Model):
     shows: tuple[SavedItem, ...] = ()
     episodes: tuple[SavedItem, ...] = ()
     audiobooks: tuple[SavedItem, ...] = ()
-
-
-class Category(StrEnum):
-    """The parts of a library a user can choose to move."""
-
-    PLAYLISTS = "playlists"
-    LIKED_SONGS = "liked_songs"
-    ALBUMS = "albums"
-    ARTISTS = "artists"
-    SHOWS = "shows"
-    EPISODES = "episodes"
-    AUDIOBOOKS = "audiobooks"
+    malformed: tuple[Malformed, ...] = Field(
+        default=(), description="elements of the playlist list and the saved collections that "
+        "could not be read, in the order met (a malformed playlist entry is kept in its place)")
 
 
 SAVED_CATEGORIES: tuple[Category, ...] = (

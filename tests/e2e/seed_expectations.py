@@ -61,8 +61,8 @@ class SeedView:
         if entry.local is not None:
             local = entry.local
             return PlaylistEntry(uri=local_uri(local), kind=Kind.LOCAL, is_local=True,
-                                 name=local.name, artists=(local.artist,), album=local.album,
-                                 **common)
+                                 name=local.name, artists=(local.artist,) if local.artist else (),
+                                 album=local.album, **common)
         assert entry.uri is not None
         kind, item_id = entry.uri.split(":")[1:]
         if kind == "episode":

@@ -78,6 +78,18 @@ def test_with_faults_the_demo_gets_past_them_and_keeps_its_state(tmp_path: Path)
     assert f"The demo's state (journal, reports, sandbox tokens) is in {home}" in out
 
 
+def test_against_odd_shapes_the_demo_lists_what_it_cannot_read_and_says_correct() -> None:
+    result = run_cli("demo", "--hostile-shapes")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "#2 in your playlist list (a null instead of a playlist)" in out
+    assert "“Odd AllNull” (all 3 of its entries)" in out
+    assert "✘" not in out and "Verdict: CORRECT." in out
+    assert "shape that cannot be read" in out.split("Verdict:")[1]
+    used, least = calls(out)
+    assert least <= used <= least * 1.05
+
+
 def test_a_home_folder_that_is_not_empty_is_refused(tmp_path: Path) -> None:
     (tmp_path / "something").write_text("mine")
     result = run_cli("demo", "--home", str(tmp_path))

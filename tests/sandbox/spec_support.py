@@ -164,10 +164,12 @@ class Sandbox:
 
 @contextlib.contextmanager
 def running_sandbox(
-    seed: SandboxSeed | None = None, mode: Mode = "development", **options: Any
+    seed: SandboxSeed | None = None, mode: Mode = "development", *, aliases: bool | None = None,
+    hostile_shapes: bool = False, **options: Any
 ) -> Iterator[Sandbox]:
     """``options`` go to ``SandboxServer`` (``library_order``, ``rng_seed``, ...)."""
-    with SandboxServer(seed or builtin_seed(), port=0, mode=mode, **options) as server:
+    with SandboxServer(seed or builtin_seed(), port=0, mode=mode, aliases=aliases,
+                       hostile_shapes=hostile_shapes, **options) as server:
         sandbox = Sandbox(server)
         try:
             yield sandbox

@@ -50,6 +50,30 @@ def test_sandbox_command_prints_settings_serves_and_dumps(tmp_path: Path) -> Non
     assert [ref.id for ref in dumped.libraries["alex.new"].albums] == ["al4"]
 
 
+def test_sandbox_command_serves_the_odd_shapes_when_asked(tmp_path: Path) -> None:
+    seed_file = tmp_path / "seed.json"
+    seed_file.write_text(tiny_seed().model_dump_json(), encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "transfer", "sandbox", "--seed", str(seed_file), "--port", "0",
+         "--hostile-shapes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        settings = _read_settings(process)
+        api, accounts = settings["SPOTIFY_TRANSFER_API_URL"], settings[
+            "SPOTIFY_TRANSFER_ACCOUNTS_URL"]
+        token = requests.post(accounts + "/api/token", timeout=5, data={
+            "grant_type": "refresh_token", "client_id": "sandbox-client-id",
+            "refresh_token": settings["SPOTIFY_TRANSFER_SOURCE_REFRESH_TOKEN"],
+        }).json()["access_token"]
+        page = requests.get(api + "/me/playlists", headers={"Authorization": f"Bearer {token}"},
+                            params={"limit": 3}, timeout=5).json()
+        assert page["items"][1] is None and page["items"][0]["tracks"] == page["items"][0]["items"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+
+
 def test_sandbox_command_refuses_a_broken_seed(tmp_path: Path) -> None:
     seed_file = tmp_path / "seed.json"
     seed_file.write_text('{"app": {}}', encoding="utf-8")

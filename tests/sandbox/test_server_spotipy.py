@@ -65,7 +65,7 @@ def test_playlist_list_pages_with_absolute_urls_and_item_summaries(
     by_id = {p["id"]: p for p in playlists}
     assert by_id["plOwn1"]["items"] == {"href": f"{server.api_url}/playlists/plOwn1/items",
                                         "total": 9}
-    assert by_id["plOwn1"]["tracks"] == by_id["plOwn1"]["items"]
+    assert all("tracks" not in p for p in playlists), "no deprecated alias by default"
     assert by_id["plCollab"]["items"]["total"] == 2
     for followed in ("plMika", "plEditorial"):
         assert "items" not in by_id[followed] and "tracks" not in by_id[followed]
@@ -81,7 +81,7 @@ def test_playlist_entries_show_every_tricky_case(source: spotipy.Spotify) -> Non
         "spotify:local:Me:Garage:Demo+Tape:123", None, "spotify:track:tr03",
         "spotify:track:tr04", "spotify:track:tr05",
     ]
-    assert all(e["track"] == e["item"] for e in entries)
+    assert all("track" not in e for e in entries), "no deprecated alias by default"
     local = entries[4]
     assert local["is_local"] is True and local["item"]["id"] is None
     assert local["item"]["name"] == "Demo Tape"
@@ -257,4 +257,17 @@ def test_episodes_come_track_shaped_unless_the_client_asks_for_them(
     asked = source.playlist("plOwn1", additional_types=("track", "episode"))["items"]["items"]
     assert asked[3]["item"]["type"] == "episode" and asked[3]["item"]["show"]["id"] == "sh2"
     raw = source._get("playlists/plOwn1/items", limit=5)["items"]
-    assert raw[3]["item"]["type"] == "track" and raw[3]["track"] == raw[3]["item"]
+    assert raw[3]["item"]["type"] == "track" and "track" not in raw[3]
+
+
+def test_with_aliases_on_the_deprecated_names_repeat_the_new_ones() -> None:
+    with SandboxServer(tiny_seed(), aliases=True) as server:
+        source = headless(server, "alex.old")
+        playlists = every_item(source, source.current_user_playlists(limit=2))
+        by_id = {p["id"]: p for p in playlists}
+        assert by_id["plOwn1"]["tracks"] == by_id["plOwn1"]["items"]
+        assert "tracks" not in by_id["plMika"]
+        entries = every_item(source, source.playlist_items("plOwn1", limit=4))
+        assert entries and all(e["track"] == e["item"] for e in entries)
+        embedded = source.playlist("plOwn1")
+        assert embedded["tracks"] == embedded["items"]

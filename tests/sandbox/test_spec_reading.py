@@ -124,14 +124,31 @@ def test_items_of_the_largest_playlist_page_to_the_end(
     assert kinds == {"track", "episode", None}
 
 
-def test_entries_carry_item_and_the_deprecated_track_alias(
+def test_entries_carry_item_and_no_deprecated_alias_by_default(
     sandbox: Sandbox, facts: SeedFacts
 ) -> None:
     entries = _all_entries(sandbox, facts.episode_playlist_ids[0])
     assert entries
-    for entry in entries:
-        assert entry["item"] == entry["track"]
+    assert all("track" not in entry for entry in entries)
     assert any(entry["item"] and entry["item"]["type"] == "episode" for entry in entries)
+    listed = sandbox.get_ok("/me/playlists?limit=50")["items"]
+    assert all("items" in p or p["owner"]["id"] != facts.user_id for p in listed)
+    assert all("tracks" not in p for p in listed)
+
+
+def test_the_deprecated_aliases_as_the_spec_gives_them_when_switched_on(
+    facts: SeedFacts,
+) -> None:
+    with running_sandbox(aliases=True) as sandbox:
+        playlist_id = facts.episode_playlist_ids[0]
+        entries = sandbox.get_ok(f"/playlists/{playlist_id}/items?limit=50"
+                                 "&additional_types=track,episode")["items"]
+        assert entries and all(entry["track"] == entry["item"] for entry in entries)
+        listed = sandbox.get_ok("/me/playlists?limit=50")["items"]
+        owned = [p for p in listed if p["owner"]["id"] == facts.user_id]
+        assert owned and all(p["tracks"] == p["items"] for p in owned)
+        full = sandbox.get_ok(f"/playlists/{playlist_id}")
+        assert full["tracks"] == full["items"]
 
 
 def test_local_files_and_withdrawn_tracks(sandbox: Sandbox, facts: SeedFacts) -> None:

@@ -331,6 +331,14 @@ def expected_saved(source: Library, target: Library, category: Category) -> list
     return [*had, *new] if category is Category.ARTISTS else [*new, *had]
 
 
+def every_page_readable(playlist: Playlist) -> bool:
+    """Whether each page of 50 entries holds one that is not unavailable: an owned playlist
+    with a page of nothing but unavailable entries is not copied."""
+    entries = list(playlist.entries or ())
+    return all(any(entry.uri is not None or entry.no_id for entry in entries[start:start + 50])
+               for start in range(0, len(entries), 50))
+
+
 def carried(playlist: Playlist) -> list[str]:
     return [
         e.uri for e in playlist.entries or ()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tests.unit.plan_support import (
     SimulatedTarget,
     carried,
+    every_page_readable,
     expected_saved,
     libraries,
     plan_options,
@@ -48,6 +49,7 @@ def _selected(source: Library, options: PlanOptions) -> list[Playlist]:
     return [
         p for p in chosen
         if options.excluding_pattern(p.name) is None and options.is_included(p.name)
+        and (p.relation != "owned" or every_page_readable(p))
     ]
 
 

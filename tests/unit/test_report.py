@@ -257,7 +257,7 @@ def test_the_summary_names_what_did_not_move_and_the_calls(journal: Journal) -> 
 
 
 def test_long_lists_of_skipped_items_are_cut_unless_full(journal: Journal) -> None:
-    source = library(playlists=(owned("p", [None] * 30, name="Gone"),))
+    source = library(playlists=(owned("p", [*[None] * 30, "spotify:track:kept"], name="Gone"),))
     plan = diff(source, TARGET)
     run_id = journal.begin_run(RunKind.TRANSFER, plan)
     execute(journal, run_id, plan)

@@ -26,7 +26,7 @@ class FakeSource:
     concurrency = 1
 
     def __init__(self, liked: list[SavedItem] | None = None, artists: list[str] | None = None,
-                 playlists: list[str] | None = None) -> None:
+                 playlists: list[str | None] | None = None) -> None:
         self.liked = liked or []
         self.artists = artists or []
         self.playlists = playlists or []
@@ -36,13 +36,19 @@ class FakeSource:
     def calls(self) -> int:
         return len(self.sent)
 
+    unreadable = 0
+    """Liked songs Spotify counts in the total but sent unreadable (left out of the pages)."""
+
+    def unreadable_count(self, category: Category) -> int:
+        return self.unreadable if category is Category.LIKED_SONGS else 0
+
     def saved_pages(self, category: Category) -> Iterator[Page[SavedItem]]:
         if category is Category.ARTISTS:
             yield from self.followed_artist_pages()
             return
         for start in range(0, max(len(self.liked), 1), 50):
             self.sent.append("request")
-            yield Page(tuple(self.liked[start:start + 50]), len(self.liked))
+            yield Page(tuple(self.liked[start:start + 50]), len(self.liked) + self.unreadable)
 
     def saved(self, category: Category) -> Iterator[SavedItem]:
         for page in self.saved_pages(category):
@@ -50,7 +56,7 @@ class FakeSource:
 
     def saved_page(self, category: Category, offset: int) -> Page[SavedItem]:
         self.sent.append("request")
-        return Page(tuple(self.liked[offset:offset + 50]), len(self.liked))
+        return Page(tuple(self.liked[offset:offset + 50]), len(self.liked) + self.unreadable)
 
     def followed_artist_pages(self, after: str | None = None) -> Iterator[Page[SavedItem]]:
         self.sent.append("request")
@@ -62,9 +68,11 @@ class FakeSource:
         yield Page(tuple(SavedItem(uri=f"spotify:artist:{a}") for a in ids), len(self.artists))
 
     def my_playlists_page(self, offset: int) -> Page[Playlist]:
+        """A page; a ``None`` id is an element Spotify sent that could not be read (left out,
+        its slot still counted)."""
         self.sent.append("request")
-        return Page(tuple(_playlist(pid) for pid in self.playlists[offset:offset + 50]),
-                    len(self.playlists))
+        return Page(tuple(_playlist(pid) for pid in self.playlists[offset:offset + 50]
+                          if pid is not None), len(self.playlists))
 
 
 def _playlist(playlist_id: str) -> Playlist:
@@ -194,3 +202,27 @@ def test_a_list_that_does_not_fit_the_marks_is_read_in_full() -> None:
     assert turned.complete, "a page read in turn that is not as marked"
     assert read_list(FakeSource(playlists=ids), ListMark(ids=tuple(ids)),  # type: ignore[arg-type]
                      0).complete
+
+
+@pytest.mark.parametrize("first_page", ["one null", "all null"])
+def test_a_list_whose_first_page_held_unreadable_elements_is_still_read_to_its_end(
+    first_page: str,
+) -> None:
+    ids: list[str | None] = [f"p{n}" for n in range(100)]
+    nulls = [3] if first_page == "one null" else list(range(50))
+    for position in nulls:
+        ids[position] = None
+    for mark in (None, ListMark(ids=tuple(i for i in ids if i))):
+        read = read_list(FakeSource(playlists=ids), mark, 2)  # type: ignore[arg-type]
+        assert read.complete
+        assert [p.id for p in read.seen] == [i for i in ids if i], "the last one too"
+
+
+def test_an_unreadable_liked_song_does_not_send_every_sync_to_a_full_read() -> None:
+    source = FakeSource(liked=liked(120))
+    source.unreadable = 1
+    first = _read(source, None)
+    assert first.mark.count == 121, "counted as Spotify counts it"
+    source.sent.clear()
+    again = _read(source, first.mark)
+    assert again.new == () and again.everything is None and source.calls == 1

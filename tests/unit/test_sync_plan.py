@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.unit.plan_support import SimulatedTarget, library, owned, saved, tracks
-from transfer.models import Category, Kind, uri_of
+from transfer.models import Category, Kind, Malformed, PlaylistEntry, uri_of
 from transfer.plan import (
     AddPlaylistItems,
     MirrorInput,
@@ -196,3 +196,36 @@ def test_an_emptied_source_category_is_named() -> None:
     plan = diff(library(), TARGET, MIRROR, {}, mirror)
     assert plan.mirror is not None and plan.mirror.emptied == (Category.ALBUMS,)
     assert refusal(plan.mirror, 1.0) is not None
+
+
+def test_a_mirror_removes_nothing_of_a_list_that_held_an_unreadable_element() -> None:
+    """A null in the source's playlist list may be the very playlist whose copy would go."""
+    links = {"gone": _link("gone", "copyA", 4)}
+    copy_a = uri_of(Kind.PLAYLIST, "copyA")
+    liked = saved(*tracks("l", 2))
+    mirror = MirrorInput(
+        held={Category.PLAYLISTS: frozenset({copy_a}),
+              Category.LIKED_SONGS: frozenset(tracks("l", 3))},
+        present={Category.PLAYLISTS: frozenset(),
+                 Category.LIKED_SONGS: frozenset(item.uri for item in liked)},
+        totals={Category.PLAYLISTS: 0, Category.LIKED_SONGS: 2})
+    unread = Malformed(category=Category.PLAYLISTS, position=0, problem="a null")
+    source = library(liked_songs=liked).model_copy(update={"malformed": (unread,)})
+    plan = diff(source, library("alex.new", liked_songs=liked), MIRROR, links, mirror)
+    (removal,) = plan.removals
+    assert removal.uris == (tracks("l", 3)[2],), "Liked Songs read whole: mirrored"
+    assert any("playlists in a shape that cannot be read" in note for note in plan.notes)
+
+
+def test_a_playlist_with_an_unreadable_entry_is_not_mirrored() -> None:
+    done = _synced(tracks("t", 5))
+    broken = PlaylistEntry(uri=None, malformed="a null instead of an entry")
+    source = owned("p1", [], snapshot_id="snap-2").model_copy(update={"entries": (
+        *(PlaylistEntry(uri=uri) for uri in tracks("t", 2)), broken,
+        *(PlaylistEntry(uri=uri) for uri in tracks("t", 5)[3:]),
+        PlaylistEntry(uri="spotify:track:new"))})
+    plan = diff(library(playlists=(source,)), done.library, MIRROR, done.links, MirrorInput())
+    assert not any(isinstance(write, RemovePlaylistItems | ReplacePlaylistItems)
+                   for write in plan.writes)
+    (append,) = [w for w in plan.writes if isinstance(w, AddPlaylistItems)]
+    assert append.uris == ("spotify:track:new",)

@@ -62,12 +62,16 @@ class DemoSettings(Settings):
 @click.option("--faults", is_flag=True,
               help="Turn on a mild realistic mix of faults (some 429s and 5xx) to see the "
                    "transfer get past them.")
+@click.option("--hostile-shapes", is_flag=True,
+              help="Let the sandbox answer in the odd shapes the real Spotify sends at times "
+                   "(nulls in lists, owners without ids, null images, older entries): the "
+                   "transfer lists what it cannot read and moves the rest.")
 @click.option("--keep", is_flag=True, help="Keep the demo's state folder and say where it is.")
 @click.option("--home", "home", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="A new or empty folder for the demo's state (kept afterwards).")
 @click.pass_obj
-def command(env: Environment, latency: float, faults: bool, keep: bool, home: Path | None
-            ) -> None:
+def command(env: Environment, latency: float, faults: bool, hostile_shapes: bool, keep: bool,
+            home: Path | None) -> None:
     """Try the whole transfer on a local Spotify sandbox, with nothing to set up: two
     made-up accounts, a library of a few thousand items, the real log-in, plan, transfer and
     an independent check of the result. Nothing leaves this machine."""
@@ -81,7 +85,7 @@ def command(env: Environment, latency: float, faults: bool, keep: bool, home: Pa
         redirect_uri = f"http://127.0.0.1:{_free_port()}/callback"
         seed = builtin_seed()
         seed.app.redirect_uris.append(redirect_uri)
-        with SandboxServer(seed, port=0, faults=slow) as server:
+        with SandboxServer(seed, port=0, faults=slow, hostile_shapes=hostile_shapes) as server:
             settings = DemoSettings(client_id=server.client_id, redirect_uri=redirect_uri,
                                     api_url=server.api_url, accounts_url=server.accounts_url,
                                     home=folder)

@@ -170,9 +170,14 @@ class DemoRun:
             )
         cannot = sum(count for reason, count in document.summary.skipped_by_reason.items()
                      if reason in ("local_file", "unavailable"))
+        unread = sum(count for reason, count in document.summary.skipped_by_reason.items()
+                     if reason in ("malformed", "unreadable"))
+        odd = (f"; {plural(unread, 'element')} Spotify sent in a shape that cannot be read (and "
+               "playlists with a page of nothing readable) are reported where they were"
+               if unread else "")
         self.say(f"\nVerdict: CORRECT. Everything that can move moved, exactly once and in "
                  f"order; {plural(cannot, 'item')} that Spotify's API cannot add (local files, "
-                 "unavailable tracks) are reported by name.")
+                 f"unavailable tracks) are reported by name{odd}.")
 
 
 def _name(account: Account) -> str:

@@ -8,6 +8,7 @@ import click
 
 from transfer.environment import Environment
 from transfer.render.safe import echo, safe_name
+from transfer.render.words import list_place, plural, quoted
 
 
 @click.command("export")
@@ -42,3 +43,15 @@ def command(env: Environment, output: Path | None, account: str) -> None:
         f"  {sum(adapter.calls.values())} API calls",
         file=env.stdout,
     )
+    entries_unread = [(playlist, position, entry.malformed) for playlist in library.playlists
+                      for position, entry in enumerate(playlist.entries or ()) if entry.malformed]
+    unread = len(library.malformed) + len(entries_unread)
+    if unread:
+        lines = [f"    {list_place(element.category, element.position)}: {element.problem}"
+                 for element in library.malformed]
+        lines += [f"    #{position + 1} in {quoted(playlist.name)}: {problem}"
+                  for playlist, position, problem in entries_unread]
+        echo(f"  {plural(unread, 'element')} Spotify sent could not be read and "
+             f"{'was' if unread == 1 else 'were'} left out (the snapshot lists them under "
+             "\"malformed\" and as playlist entries without an id):\n" + "\n".join(lines),
+             file=env.stdout)

@@ -131,6 +131,15 @@ def wait_for_stop() -> None:
               help="Share of writes applied and then left without an answer.")
 @click.option("--fault-only", multiple=True,
               help='Aim latency and random faults at "METHOD /template" (repeatable).')
+@click.option("--hostile-shapes", is_flag=True,
+              help="Serve answers of the odd shapes the real Spotify sends at times, beyond its "
+                   "spec: nulls in the playlist list, entries and Liked Songs, owners without "
+                   "ids, null images, entries in the older `track` shape, an old cover address, "
+                   "artists without names (one of each added to the seed, at fixed places); "
+                   "also sends the deprecated aliases.")
+@click.option("--aliases", is_flag=True,
+              help="Send the deprecated `tracks` (playlist summary) and `track` (playlist "
+                   "entry) aliases, as Spotify still does (off by default).")
 def command(
     seed_path: Path | None, port: int, mode: str, library_order: str, dump_path: Path | None,
     token_lifetime: int,
@@ -138,7 +147,8 @@ def command(
     rate_limit: int | None,
     rate_window: float, cover_rate_limit: int | None, quota: int | None,
     quota_retry_after: int, error_rate: float, fail_after_apply_rate: float,
-    drop_after_apply_rate: float, fault_only: tuple[str, ...],
+    drop_after_apply_rate: float, fault_only: tuple[str, ...], hostile_shapes: bool,
+    aliases: bool,
 ) -> None:
     """Run a local Spotify Web API emulator in the foreground (Ctrl-C stops it)."""
     seed = load_seed(seed_path)
@@ -155,11 +165,13 @@ def command(
     source, target = choose_accounts(seed)
     server = SandboxServer(seed, port=port, mode=cast(Mode, mode), faults=faults,
                            rng_seed=rng_seed, token_lifetime=token_lifetime,
-                           library_order=cast(LibraryOrder, library_order))
+                           library_order=cast(LibraryOrder, library_order),
+                           hostile_shapes=hostile_shapes, aliases=aliases or hostile_shapes)
     server.start()
     try:
-        click.echo(f"Spotify sandbox ({mode} mode, library order {library_order}) listening on "
-                   f"{server.base_url}")
+        shapes = ", odd shapes" if hostile_shapes else ""
+        click.echo(f"Spotify sandbox ({mode} mode, library order {library_order}{shapes}) "
+                   f"listening on {server.base_url}")
         click.echo(f"Accounts: source {source}, target {target}. Export these settings:")
         for line in settings_lines(server, source, target):
             click.echo(line)

@@ -82,12 +82,13 @@ def read_collection(adapter: SpotifyAdapter, category: Category, mark: SavedMark
 def _in_full(adapter: SpotifyAdapter, category: Category, mark: SavedMark | None,
              progress: Progress) -> CollectionRead:
     items = read_saved(adapter, category, progress)
-    next_mark = saved_mark(category, items, exact=True)
+    next_mark = saved_mark(category, items, exact=True,
+                           unreadable=adapter.unreadable_count(category))
     new = None if mark is None else _split(category, items, mark)
     if new is None:
-        return CollectionRead(new=items, total=len(items), mark=next_mark, everything=items,
-                              hidden=True)
-    return CollectionRead(new=new, total=len(items), mark=next_mark, everything=items)
+        return CollectionRead(new=items, total=next_mark.count, mark=next_mark,
+                              everything=items, hidden=True)
+    return CollectionRead(new=new, total=next_mark.count, mark=next_mark, everything=items)
 
 
 def _split(category: Category, items: tuple[SavedItem, ...], mark: SavedMark
@@ -211,7 +212,8 @@ def _fits(page: tuple[Playlist, ...], ids: tuple[str, ...], total: int) -> bool:
 
 def _whole_list(adapter: SpotifyAdapter, first: Page[Playlist], total: int,
                 known: frozenset[str]) -> ListRead:
-    offsets = range(len(first.items), total, READ_PAGE) if first.items else range(0)
+    offsets = range(READ_PAGE, total, READ_PAGE)  # not len(first.items): an unreadable element
+    # Spotify sent is left out of a page but keeps its slot
     playlists = list(first.items)
     for page in pages_at(adapter, offsets):
         playlists.extend(page.items)

@@ -7,7 +7,9 @@ transfer does (:class:`transfer.engine.reading.FullReader`). Otherwise:
 - the source's saved collections and playlist list as :mod:`transfer.engine.changes` reads them;
 - of the playlists seen, those the plan must look at: playlists not in the marked list (new,
   newly followed), and owned ones whose snapshot is not the one their copy holds (their items
-  are read), plus with ``--mirror`` the copies left behind by an earlier sync;
+  are read), owned ones left uncopied by an earlier run (``unreadable``: a page of nothing
+  readable) whose snapshot changed since, plus with ``--mirror`` the copies left behind by an
+  earlier sync;
 - the target as :mod:`transfer.engine.lookups` asks it.
 
 A sync where nothing changed thus costs one call per saved collection and the pages of the
@@ -143,8 +145,11 @@ class _Changes:
             link = self.links.get(playlist.id)
             again = self.options.mirror and playlist.id in self.behind
             left_alone = self.settled.get(playlist.id) == playlist.snapshot_id
-            if link is not None and (again or (source_needs_reading(link, playlist)
-                                               and not left_alone)):
+            if link is None and playlist.id in self.settled and not left_alone:
+                # left alone uncopied (a page could not be read, say) and changed since
+                planned.append(self._with_entries(playlist, None, False))
+            elif link is not None and (again or (source_needs_reading(link, playlist)
+                                                 and not left_alone)):
                 planned.append(self._with_entries(playlist, link, again))
         return tuple(planned)
 
@@ -230,4 +235,5 @@ def _library(adapter: SpotifyAdapter, playlists: tuple[Playlist, ...],
         account=adapter.me(),
         playlists=playlists,
         **{category.value: items for category, items in saved.items()},
+        malformed=adapter.take_malformed(),
     )

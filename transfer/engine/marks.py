@@ -34,7 +34,8 @@ from transfer.plan import Plan, PlanOptions, PlaylistLink, SkipReason, category_
 MARKS_FACT = "sync_marks"
 MARKS_VERSION = 1
 _RUNS_LOOKED_AT = 50
-_LEFT_ALONE = (SkipReason.DIVERGED, SkipReason.COPY_REMOVED, SkipReason.ITEMS_UNKNOWN)
+_LEFT_ALONE = (SkipReason.DIVERGED, SkipReason.COPY_REMOVED, SkipReason.ITEMS_UNKNOWN,
+               SkipReason.UNREADABLE)
 _LIBRARY_WRITES = ("save_library_items", "save_liked_with_dates", "remove_library_items")
 _OPTIONS_READ = ("categories", "include_playlists", "exclude_playlists", "name_prefix",
                  "name_suffix", "privacy", "preserve_liked_dates")
@@ -88,12 +89,15 @@ def options_fingerprint(options: PlanOptions) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
-def saved_mark(category: Category, items: tuple[SavedItem, ...], exact: bool) -> SavedMark:
-    """The mark of a collection read in full (newest first; artists in the order followed)."""
+def saved_mark(category: Category, items: tuple[SavedItem, ...], exact: bool,
+               unreadable: int = 0) -> SavedMark:
+    """The mark of a collection read in full (newest first; artists in the order followed).
+    ``unreadable``: elements Spotify sent in the collection that could not be read; they count
+    in its total as Spotify gives it."""
+    count = len(items) + unreadable
     if category is Category.ARTISTS:
-        return SavedMark(count=len(items), last_uri=items[-1].uri if items else None,
-                         exact=exact)
-    return newest_mark(len(items), items, None, exact)
+        return SavedMark(count=count, last_uri=items[-1].uri if items else None, exact=exact)
+    return newest_mark(count, items, None, exact)
 
 
 def newest_mark(count: int, read: Iterable[SavedItem], previous: SavedMark | None,
@@ -123,7 +127,8 @@ def full_marks(source: Library, options: PlanOptions, held: Mapping[Category, fr
             continue
         items: tuple[SavedItem, ...] = getattr(source, category.value)
         exact = options.mirror or held.get(category, frozenset()) <= {item.uri for item in items}
-        saved[category] = saved_mark(category, items, exact)
+        unreadable = sum(1 for element in source.malformed if element.category is category)
+        saved[category] = saved_mark(category, items, exact, unreadable)
     playlists = None
     if options.wants(Category.PLAYLISTS):
         ids = tuple(playlist.id for playlist in source.playlists)

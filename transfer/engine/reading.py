@@ -31,7 +31,15 @@ from transfer.export import (
     start_saved,
 )
 from transfer.journal import Journal
-from transfer.models import SAVED_CATEGORIES, Account, Category, Library, Playlist, SavedItem
+from transfer.models import (
+    SAVED_CATEGORIES,
+    Account,
+    Category,
+    Library,
+    Malformed,
+    Playlist,
+    SavedItem,
+)
 from transfer.plan import (
     MirrorInput,
     Plan,
@@ -159,7 +167,7 @@ def read_source(
                                      playlist.id in also)]
     read, saved = _read_parts(adapter, wanted, options, progress)
     progress.end(Category.PLAYLISTS.value)
-    return _library(account, _replaced(listed, read), saved)
+    return _library(account, _replaced(listed, read), saved, adapter.take_malformed())
 
 
 def chosen(playlist: Playlist, options: PlanOptions) -> bool:
@@ -206,7 +214,7 @@ def read_target(
     else:
         read = read_entries(adapter, wanted)
         saved = _every_category(finish_saved(saved_reads, progress))
-    return _library(account, _replaced(listed, read), saved)
+    return _library(account, _replaced(listed, read), saved, adapter.take_malformed())
 
 
 def _read_parts(
@@ -235,13 +243,15 @@ def _replaced(listed: list[Playlist], read: list[Playlist]) -> tuple[Playlist, .
 
 
 def _library(
-    account: Account, playlists: tuple[Playlist, ...], saved: dict[Category, tuple[SavedItem, ...]]
+    account: Account, playlists: tuple[Playlist, ...],
+    saved: dict[Category, tuple[SavedItem, ...]], malformed: tuple[Malformed, ...],
 ) -> Library:
     return Library(
         exported_at=utc_now(),
         account=account,
         playlists=playlists,
         **{category.value: items for category, items in saved.items()},
+        malformed=malformed,
     )
 
 

@@ -273,6 +273,8 @@ class SkipReason(StrEnum):
     COPY_REMOVED = "copy_removed"
     ITEMS_UNKNOWN = "items_unknown"
     NO_ID = "no_id"
+    MALFORMED = "malformed"
+    UNREADABLE = "unreadable"
 
     @property
     def text(self) -> str:
@@ -305,6 +307,12 @@ _SKIP_TEXT: dict[SkipReason, str] = {
     ),
     SkipReason.ITEMS_UNKNOWN: "its items were not read, so they cannot be copied",
     SkipReason.NO_ID: "no Spotify id in the file (`--match` looks it up by title and artist)",
+    SkipReason.MALFORMED: "sent by Spotify in a shape that cannot be read; skipped where it was",
+    SkipReason.UNREADABLE: (
+        "a page of its items held none that could be read (all null, unavailable or "
+        "malformed): not copied, so no empty or incomplete copy is made; transfer reads it "
+        "again, sync once the playlist changes"
+    ),
 }
 
 
@@ -319,13 +327,14 @@ class SkippedItem(BaseModel):
     artists: tuple[str, ...] = ()
     playlist_id: str | None = Field(None, description="the playlist itself, or the one holding it")
     playlist_name: str | None = None
-    position: int | None = Field(None, description="zero-based position in the source playlist")
+    position: int | None = Field(None, description="zero-based position in the source playlist "
+                                 "(or, with no playlist_id, in the list Spotify sent)")
     count: int = Field(1, ge=0, description="how many items this stands for (a whole category)")
 
     @property
     def ref(self) -> str:
         if self.position is not None:
-            return f"{self.playlist_id}#{self.position}"
+            return f"{self.playlist_id or self.category.value}#{self.position}"
         return self.uri or self.playlist_id or self.category.value
 
 

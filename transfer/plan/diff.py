@@ -25,7 +25,8 @@ How the plan is shaped:
 - ``sync --mirror`` (with a :class:`MirrorInput`): what the tool added to the target and the
   source no longer has is taken out, after every other write (:mod:`transfer.plan.mirror`).
 - Writes come first in the order they run; skips (what cannot or need not move) follow in
-  source order.
+  source order, after one for each element of the source's lists that could not be read
+  (``Library.malformed``: a ``null`` where a playlist or saved item should be).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from transfer.plan.actions import (
     SaveLibraryItems,
     SaveLikedWithDates,
     Skip,
+    SkippedItem,
+    SkipReason,
     WriteAction,
 )
 from transfer.plan.adoption import Adoptions, find_adoptions
@@ -103,20 +106,53 @@ def diff(
     mirror_outline = None
     if options.mirror and mirror is not None:
         removed_entries = sum(outline.removing for outline in playlists.outlines)
-        removals, mirror_outline = plan_removals(options.categories, links, mirror,
-                                                 removed_entries)
+        removals, mirror_outline = plan_removals(options.categories, links,
+                                                 without_unsure(mirror, source), removed_entries)
     return Plan(
         source=source.account,
         target=target.account,
         options=options,
-        actions=(*writes, *removals, *playlists.skips,
+        actions=(*writes, *removals, *malformed_skips(source), *playlists.skips,
                  *(skip for part in saved for skip in part.skips)),
         playlists=tuple(playlists.outlines),
         categories=(_playlist_category(playlists.outlines), *(part.outline for part in saved)),
         notes=(*adoptions.notes(fresh_journal), *_notes(options, saved),
-               *_order_notes(options.library_order, saves)),
+               *_order_notes(options.library_order, saves),
+               *_unsure_notes(options, mirror, source)),
         mirror=mirror_outline,
     )
+
+
+def malformed_skips(source: Library) -> tuple[Skip, ...]:
+    """A skip for each element of the source's lists that could not be read, at its place."""
+    return tuple(
+        Skip(item=SkippedItem(category=element.category, position=element.position),
+             reason=SkipReason.MALFORMED, detail=element.problem)
+        for element in source.malformed
+    )
+
+
+def without_unsure(mirror: MirrorInput, source: Library) -> MirrorInput:
+    """``mirror`` without the categories whose list held an element that could not be read: its
+    absence from the source proves nothing, so a mirror removes nothing of them this time."""
+    unsure = {element.category for element in source.malformed}
+    if not unsure & set(mirror.present):
+        return mirror
+    present = {category: uris for category, uris in mirror.present.items()
+               if category not in unsure}
+    return mirror.model_copy(update={"present": present})
+
+
+def _unsure_notes(options: PlanOptions, mirror: MirrorInput | None, source: Library
+                  ) -> tuple[str, ...]:
+    if not options.mirror or mirror is None:
+        return ()
+    unsure = sorted({element.category for element in source.malformed} & set(mirror.present),
+                    key=list(Category).index)
+    return tuple(
+        f"Spotify sent part of the source's {category.value.replace('_', ' ')} in a shape "
+        "that cannot be read: sync --mirror removes nothing of it this time." for category in
+        unsure)
 
 
 def _plan_playlists(

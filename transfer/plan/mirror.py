@@ -5,7 +5,8 @@ removed: songs it saved, albums, shows, episodes and audiobooks, artists and pla
 followed, and the copies it created (removing a copy is unfollowing it, Spotify's way of
 deleting a playlist). What the target had before, or what its user added there, is never in
 ``held``. A category is looked at only when the source was read in full for it
-(``MirrorInput.present``): an absence in a partial read proves nothing.
+(``MirrorInput.present``): an absence in a partial read proves nothing, nor does one from a
+list that held an element Spotify sent unreadable (``diff`` then leaves that category out).
 
 A mirror that would remove much is suspicious (a source emptied by mistake, an account swapped):
 :func:`refusal` says why it should not run without ``--force``. Sizes are counted in items: a

@@ -7,6 +7,17 @@ and with ``--mirror`` what the source took out taken out), unless someone change
 the target account. An unavailable entry in the copy (``uri`` None) matches whatever the source
 has at that place: a track the tool added that Spotify later withdrew is not a divergence.
 
+A source playlist holding an entry that cannot be read is never mirrored (what its copy holds
+at that place may be what the source still has): new items are appended as without
+``--mirror``.
+
+A playlist one of whose pages (50 entries at offsets 0, 50, ...) holds no entry that can be
+read (each null, unavailable or malformed) is not copied nor continued: Spotify sent that page
+broken, or the playlist holds nothing that can move; either way a copy would be empty or
+miss that page for good, since later items cannot go into its middle. It is reported as
+``UNREADABLE``; a later ``transfer`` reads it again, a ``sync`` once its snapshot changes
+(it is left alone until then, as the marks say), and either copies it once the page reads.
+
 A copy no journal records (its journal lost) may be adopted instead of created again
 (:mod:`transfer.plan.adoption`): it is then continued as a linked copy is, after an
 :class:`AdoptPlaylist` that records it in the journal.
@@ -72,11 +83,34 @@ def plan_playlist(
         return _skipped(playlist, *refusal)
     if playlist.relation != "owned":
         return _follow(playlist, target_by_id)
+    broken = unreadable_page(playlist)
+    if broken is not None:
+        return _skipped(playlist, SkipReason.UNREADABLE, broken,
+                        target_id=link.target_playlist_id if link is not None else None)
     if link is None and adopted is not None:
         return _adopt_copy(playlist, options, adopted)
     if link is None:
         return _new_copy(playlist, options)
     return _continue_copy(playlist, options, link, target_by_id.get(link.target_playlist_id))
+
+
+PAGE = 50
+"""Entries Spotify sends a page (``GET /playlists/{id}/items``, limit 50)."""
+
+
+def unreadable_page(playlist: Playlist) -> str | None:
+    """Which page of the playlist's entries holds none that can be read, in words; None when
+    every page has one (or the entries were not read). Entries a file names without an id
+    are not unreadable: they were read."""
+    entries = playlist.entries or ()
+    for start in range(0, len(entries), PAGE):
+        page = entries[start : start + PAGE]
+        if all(entry.uri is None and not entry.no_id for entry in page):
+            if len(page) == len(entries):
+                return f"all {len(entries)} of its entries" if len(entries) > 1 else \
+                    "its one entry"
+            return f"entries {start + 1} to {start + len(page)} of {len(entries)}"
+    return None
 
 
 def is_selected(playlist: Playlist, options: PlanOptions) -> bool:
@@ -201,7 +235,7 @@ def _items_change(
         return appended(where, present, wanted)
     if not options.syncing or not holds_what_was_carried(present, link.target_uris):
         return _skip(playlist, SkipReason.DIVERGED)
-    if options.mirror:
+    if options.mirror and not any(entry.malformed for entry in playlist.entries):
         return mirrored(where, link.target_uris, wanted)
     return new_ones_appended(where, link.target_uris, wanted)
 
@@ -222,6 +256,8 @@ def carried_entries(playlist: Playlist) -> tuple[tuple[str, ...], tuple[Skip, ..
 def _entry_problem(entry: PlaylistEntry) -> SkipReason | None:
     if entry.is_local:
         return SkipReason.LOCAL_FILE
+    if entry.malformed:
+        return SkipReason.MALFORMED
     if entry.uri is None:
         return SkipReason.NO_ID if entry.no_id else SkipReason.UNAVAILABLE
     try:
@@ -245,7 +281,7 @@ def _entry_skip(
         playlist_name=playlist.name,
         position=position,
     )
-    return Skip(item=item, reason=reason)
+    return Skip(item=item, reason=reason, detail=entry.malformed)
 
 
 def target_details(playlist: Playlist, options: PlanOptions) -> PlaylistDetails:

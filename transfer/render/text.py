@@ -27,6 +27,7 @@ from transfer.render.words import (
     CATEGORY_NAMES,
     ENDPOINT_NAMES,
     duration,
+    list_place,
     number,
     plural,
     quoted,
@@ -208,13 +209,16 @@ def _skipped_item(skip: Skip) -> str:
     item = skip.item
     artists = [artist for artist in item.artists if artist]
     by = f" by {', '.join(map(safe_name, artists))}" if artists else ""
+    detail = f" ({safe_name(skip.detail)})" if skip.detail else ""
     if item.position is None:
         name = quoted(item.name) if item.name else "an item with no name"
         return f"{name}{by} ({CATEGORY_NAMES[item.category]})"
+    if item.playlist_id is None:
+        return f"{list_place(item.category, item.position)}{detail}"
     where = f"#{item.position + 1} in {quoted(item.playlist_name or '')}"
     if not item.name:
-        return f"{where} (Spotify gives no name)"
-    return f"{quoted(item.name)}{by}, {where}"
+        return f"{where} (Spotify gives no name){detail}"
+    return f"{quoted(item.name)}{by}, {where}{detail}"
 
 
 def _notes(notes: Iterable[str]) -> str:

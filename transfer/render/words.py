@@ -16,6 +16,12 @@ CATEGORY_NAMES: dict[Category, str] = {
     Category.AUDIOBOOKS: "Audiobooks",
 }
 
+def list_place(category: Category, position: int) -> str:
+    """Where an element sat in a list Spotify sent (not inside a playlist), for people."""
+    which = "playlist list" if category is Category.PLAYLISTS else f"{CATEGORY_NAMES[category]}"
+    return f"#{position + 1} in your {which}"
+
+
 ENDPOINT_NAMES: dict[Endpoint, str] = {
     Endpoint.CREATE_PLAYLIST: "create playlist",
     Endpoint.ADD_ITEMS: "add to playlist",

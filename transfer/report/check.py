@@ -5,8 +5,10 @@ It compares two exports and the run's report, not the journal: each owned playli
 one copy with the same name, description, flags, items in order and custom cover bytes;
 followed and collaborative playlists are followed; Liked Songs are all there in the same order;
 albums, shows, episodes and audiobooks saved; artists followed; local files and unavailable
-entries reported by name. Meant for a target that started without the source's items (as in
-``demo``): what a target had before is not told apart.
+entries reported by name, and what Spotify sent that could not be read reported at its place; an
+owned playlist the report says could not be read (a page of nothing readable) has no copy.
+Meant for a target that started without the source's items (as in ``demo``): what a target had
+before is not told apart.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from transfer.models import Category, Library, Playlist
-from transfer.plan import PlanOptions
+from transfer.plan import PlanOptions, SkipReason
 from transfer.render.words import CATEGORY_NAMES, number, plural, quoted
 from transfer.report.document import ReportDocument
 
@@ -69,14 +71,17 @@ def check_transfer(
     """
     options = options or PlanOptions()
     chosen = [p for p in source.playlists if _chosen(p, options)]
-    owned = [p for p in chosen if p.relation == "owned"]
+    unread = {p.source_id for p in report.playlists if p.skip_reason is SkipReason.UNREADABLE}
+    owned = [p for p in chosen if p.relation == "owned" and p.id not in unread]
+    not_copied = [p for p in chosen if p.relation == "owned" and p.id in unread]
     return CheckResult(findings=(
         _copies(owned, target, report, options),
         _no_extra_playlists(owned, target, target_had, options),
+        *((_not_copied(not_copied, target, options),) if not_copied else ()),
         _followed(chosen, target),
         _liked_songs(source, target),
         *_saved(source, target),
-        _reported(owned, report),
+        _reported(owned, report, source),
     ))
 
 
@@ -148,6 +153,24 @@ def _no_extra_playlists(owned: Sequence[Playlist], target: Library, target_had: 
                    problems)
 
 
+def _not_copied(playlists: Sequence[Playlist], target: Library, options: PlanOptions
+                ) -> Finding:
+    """Playlists the report says could not be read: each truly has a page of 50 entries none
+    of which has an id, and the target has no copy of it."""
+    names = Counter(p.name for p in target.playlists if p.relation == "owned")
+    problems: list[str] = []
+    for playlist in playlists:
+        entries = list(playlist.entries or ())
+        pages = [entries[start:start + 50] for start in range(0, len(entries), 50)]
+        if not any(all(entry.uri is None for entry in page) for page in pages):
+            problems.append(f"{quoted(playlist.name)} is reported unreadable but reads")
+        if names[options.target_name(playlist.name)]:
+            problems.append(f"{quoted(playlist.name)}: a copy was made")
+    text = (f"{plural(len(playlists), 'playlist')} with a page of nothing readable: not "
+            "copied, reported")
+    return Finding(not problems, text, tuple(problems))
+
+
 def _followed(chosen: Sequence[Playlist], target: Library) -> Finding:
     others = [p for p in chosen if p.relation != "owned"]
     listed = {p.id for p in target.playlists}
@@ -190,24 +213,32 @@ def _saved(source: Library, target: Library) -> Iterable[Finding]:
                   else ())
 
 
-def _reported(owned: Sequence[Playlist], report: ReportDocument) -> Finding:
+def _reported(owned: Sequence[Playlist], report: ReportDocument, source: Library) -> Finding:
     named = {(item.playlist_id, item.position): item for item in report.skipped
              if item.position is not None}
-    problems: list[str] = []
+    listed = {(item.category, item.position) for item in report.skipped
+              if item.position is not None and item.playlist_id is None
+              and item.reason is SkipReason.MALFORMED}
+    problems = [f"#{element.position + 1} of the {element.category.value} list Spotify sent "
+                "is not in the report" for element in source.malformed
+                if (element.category, element.position) not in listed]
     local = unavailable = 0
+    malformed = len(source.malformed)
     for playlist in owned:
         for position, entry in enumerate(playlist.entries or ()):
             if not (entry.is_local or entry.uri is None):
                 continue
             local += entry.is_local
-            unavailable += entry.uri is None
+            malformed += bool(entry.malformed)
+            unavailable += entry.uri is None and not entry.malformed
             item = named.get((playlist.id, position))
             where = f"#{position + 1} in {quoted(playlist.name)}"
             if item is None:
                 problems.append(f"{where} is not in the report")
             elif entry.is_local and item.name != entry.name:
                 problems.append(f"{where} is reported as {item.name!r}, not {entry.name!r}")
-    text = (f"{plural(local + unavailable, 'item')} that cannot move "
-            f"({plural(local, 'local file')}, {number(unavailable)} unavailable): not copied, "
-            "reported by name")
+    unreadable = f", {number(malformed)} unreadable" if malformed else ""
+    text = (f"{plural(local + unavailable + malformed, 'item')} that cannot move "
+            f"({plural(local, 'local file')}, {number(unavailable)} unavailable{unreadable}): "
+            "not copied, reported by name or place")
     return Finding(not problems, text, tuple(problems))

@@ -9,7 +9,7 @@ from itertools import groupby
 from transfer.journal import RunState
 from transfer.models import Category
 from transfer.plan import SkipReason
-from transfer.render.words import CATEGORY_NAMES, number, plural
+from transfer.render.words import CATEGORY_NAMES, list_place, number, plural
 from transfer.report.document import ReportDocument
 from transfer.report.html_markup import Html, h, join, link, name
 from transfer.report.results import CategoryResult, PlaylistResult, SkippedItem
@@ -197,6 +197,8 @@ def _where(item: SkippedItem) -> Html:
     if item.position is None:
         return Html(CATEGORY_NAMES[item.category]) if item.category is not Category.PLAYLISTS \
             else Html("")
+    if item.playlist_id is None:
+        return Html(list_place(item.category, item.position))
     return join([Html(f"#{item.position + 1} in "),
                  name(item.playlist_name or "", item.playlist_url)])
 

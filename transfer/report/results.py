@@ -88,7 +88,8 @@ class SkippedItem(_Part):
                                                       "the entry")
     playlist_name: str | None = None
     playlist_url: str | None = None
-    position: int | None = Field(None, description="zero-based place in the source playlist")
+    position: int | None = Field(None, description="zero-based place in the source playlist "
+                                 "(with no playlist_id: in the list Spotify sent)")
     count: int = Field(1, description="items this stands for (a whole category turned off)")
 
 

@@ -12,7 +12,7 @@ from transfer.journal.counts import COVERS, PLAYLIST_DETAILS, PLAYLIST_ITEMS
 from transfer.models import Account, Category
 from transfer.plan import SkipReason
 from transfer.render.safe import safe_name
-from transfer.render.words import CATEGORY_NAMES, number, plural, quoted
+from transfer.render.words import CATEGORY_NAMES, list_place, number, plural, quoted
 from transfer.report.document import ReportDocument
 from transfer.report.results import CategoryResult, SkippedItem
 
@@ -134,9 +134,12 @@ def _named(item: SkippedItem) -> str:
     artists = [artist for artist in item.artists if artist]
     by = f" by {', '.join(map(safe_name, artists))}" if artists else ""
     detail = f" ({item.detail})" if item.detail else ""
+    if item.position is not None and item.playlist_id is None:
+        return f"{list_place(item.category, item.position)}{detail}"
     if item.position is not None:
         where = f"#{item.position + 1} in {quoted(item.playlist_name or '')}"
-        return f"{name}{by}, {where}" if item.name else f"{where} (Spotify gives no name)"
+        return f"{name}{by}, {where}{detail}" if item.name else \
+            f"{where} (Spotify gives no name){detail}"
     if item.category is Category.PLAYLISTS:
         return f"{name}{detail}"
     return f"{name}{by} ({CATEGORY_NAMES[item.category]}){detail}"

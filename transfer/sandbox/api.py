@@ -42,8 +42,10 @@ def build_router() -> Router:
 class Api:
     def __init__(
         self, state: SandboxState, render: Renderer, faults: FaultInjector, log: RequestLog,
-        extended: bool,
+        extended: bool, not_registered: str = NOT_REGISTERED,
     ) -> None:
+        self.not_registered = not_registered
+        """The 403 message for a user off the allow-list (Spotify words it several ways)."""
         self.state = state
         self.render = render
         self.faults = faults
@@ -109,7 +111,7 @@ class Api:
             )
         call.user_id, call.scopes = grant.user_id, grant.scopes
         if not self.extended and grant.user_id not in self.state.app.allowed_user_ids:
-            raise ApiError(403, NOT_REGISTERED)
+            raise ApiError(403, self.not_registered)
 
     def _admit(self, route: Route) -> None:
         """Count the request against the rate limits and the quota, or raise a 429."""

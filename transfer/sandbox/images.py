@@ -1,8 +1,10 @@
 """Image URLs the sandbox hands out, and the bytes it serves for them.
 
 URLs look like Spotify's: the last path segment starts with a kind prefix (``ab67616d`` album
-art, ``ab67706c`` an uploaded playlist cover, ...). A client tells a custom cover by the
-``ab67706c`` prefix. Generated art is served as one tiny JPEG.
+art, ``ab67706c`` an uploaded playlist cover, ...); a playlist of the ``old_cover`` odd shape
+has its uploaded cover at an older address, ``/images/pl/default/<40 hex>``, without a prefix.
+A client must tell a custom cover by exclusion (not a mosaic, not album or editorial art).
+Generated art is served as one tiny JPEG.
 """
 
 from __future__ import annotations
@@ -53,6 +55,20 @@ def generated(base_url: str, prefixes: Sequence[tuple[str, int]], item_id: str) 
 def custom_cover(base_url: str, image_hash: str) -> list[Image]:
     return [{"url": f"{base_url}/image/{CUSTOM_COVER_PREFIX}{image_hash}",
              "height": None, "width": None}]
+
+
+OLD_COVER_PATH = "/images/pl/default/"
+"""Where Spotify kept uploaded covers before the ``ab67706c`` names (``u.scdn.co``)."""
+
+
+def old_custom_cover(base_url: str, image_hash: str) -> list[Image]:
+    return [{"url": f"{base_url}{OLD_COVER_PATH}{image_hash}", "height": None, "width": None}]
+
+
+def old_cover_hash(path: str) -> str | None:
+    """The cover hash of an old cover address's path, if it is one."""
+    name = path.removeprefix(OLD_COVER_PATH)
+    return name if path.startswith(OLD_COVER_PATH) and _MOSAIC_NAME.match(name) else None
 
 
 def mosaic(base_url: str, album_ids: Sequence[str]) -> list[Image]:

@@ -12,11 +12,11 @@ import base64
 import binascii
 import hashlib
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from transfer.sandbox import images
+from transfer.sandbox import images, shapes
 from transfer.sandbox.seed import LocalFile, Playlist, PlaylistEntry, SavedRef
 from transfer.sandbox.state import SandboxState, cover_hash, local_uri
 
@@ -37,11 +37,15 @@ def release_precision(date: str) -> str:
 
 
 class Renderer:
-    def __init__(self, state: SandboxState, base_url: str, extended: bool) -> None:
+    def __init__(self, state: SandboxState, base_url: str, extended: bool,
+                 aliases: bool = False) -> None:
         self.state = state
         self.base_url = base_url
         self.api_url = base_url + "/v1"
         self.extended = extended
+        self.aliases = aliases
+        """Also send the deprecated ``tracks`` (playlist summary) and ``track`` (entry)
+        aliases, as Spotify still does."""
         self._cache: dict[tuple[str, str], Json] = {}
         self._mosaics: dict[tuple[str, int], list[images.Image]] = {}
 
@@ -313,8 +317,11 @@ class Renderer:
             }
         return self._cached("audiobook", audiobook_id, build)
 
-    def saved(self, kind: str, ref: SavedRef) -> Json:
-        """A SavedTrackObject / SavedAlbumObject / ... of ``GET /me/<kind>s``."""
+    def saved(self, kind: str, ref: SavedRef) -> Json | None:
+        """A SavedTrackObject / SavedAlbumObject / ... of ``GET /me/<kind>s`` (``null`` for a
+        ref of that odd shape)."""
+        if ref.shape == "null":
+            return None
         render: dict[str, Callable[[str], Json]] = {
             "track": self.track, "album": self.album, "show": self.show_simple,
             "episode": self.episode, "audiobook": self.audiobook,
@@ -323,8 +330,12 @@ class Renderer:
 
     # -- playlists --------------------------------------------------------------------------
 
-    def playlist_images(self, playlist: Playlist) -> list[images.Image]:
+    def playlist_images(self, playlist: Playlist) -> Sequence[images.Image | None]:
+        if playlist.shape in shapes.IMAGE_SHAPES:
+            return shapes.odd_images(playlist.shape)
         image_hash = cover_hash(playlist)
+        if image_hash is not None and playlist.shape == "old_cover":
+            return images.old_custom_cover(self.base_url, image_hash)
         if image_hash is not None:
             return images.custom_cover(self.base_url, image_hash)
         key = (playlist.id, playlist.snapshot_version)
@@ -347,7 +358,7 @@ class Renderer:
         return albums
 
     def _playlist_common(self, playlist: Playlist) -> Json:
-        return {
+        body = {
             "collaborative": playlist.collaborative,
             "description": escape_description(playlist.description),
             **self._links("playlist", playlist.id, "playlists"),
@@ -358,14 +369,20 @@ class Renderer:
             "snapshot_id": snapshot_id(playlist),
             "primary_color": None,
         }
+        return shapes.odd_owner(body, playlist.shape)
+
+    def listed_playlist(self, playlist: Playlist, with_items: bool) -> Json | None:
+        """A playlist as ``GET /me/playlists`` lists it: ``null`` for one of that odd shape."""
+        if playlist.shape == "null":
+            return None
+        return self.playlist_simple(playlist, with_items)
 
     def playlist_simple(self, playlist: Playlist, with_items: bool) -> Json:
         body = self._playlist_common(playlist)
         if with_items:
             summary = {"href": f"{self.api_url}/playlists/{playlist.id}/items",
                        "total": len(playlist.entries)}
-            body["items"] = summary
-            body["tracks"] = dict(summary)
+            self._summary(body, playlist, summary)
         return body
 
     def playlist(self, playlist: Playlist, with_items: bool, episodes: bool = True) -> Json:
@@ -373,34 +390,49 @@ class Renderer:
         body["followers"] = {"href": None, "total": self.state.followers(playlist)}
         if with_items:
             entries = self.entries(playlist, 0, PLAYLIST_PAGE, episodes)
-            body["items"] = self.page(f"/playlists/{playlist.id}/items", entries,
-                                      len(playlist.entries), 0, PLAYLIST_PAGE)
-            body["tracks"] = body["items"]
+            self._summary(body, playlist, self.page(f"/playlists/{playlist.id}/items", entries,
+                                                    len(playlist.entries), 0, PLAYLIST_PAGE))
         return body
+
+    def _summary(self, body: Json, playlist: Playlist, summary: Json) -> None:
+        """The item summary as ``items``, also as ``tracks`` with the aliases on, and only as
+        ``tracks`` in the older shape."""
+        if playlist.shape != "older_shape":
+            body["items"] = summary
+        if self.aliases or playlist.shape == "older_shape":
+            body["tracks"] = dict(summary)
 
     def entries(
         self, playlist: Playlist, offset: int, limit: int, episodes: bool = True
-    ) -> list[Json]:
+    ) -> list[Json | None]:
         """Entries of a page. ``episodes`` False (the client's ``additional_types`` has no
         ``episode``): episodes come track-shaped, as Spotify sends them to such clients."""
-        return [self.entry(entry, episodes) for entry in playlist.entries[offset:offset + limit]]
+        older = playlist.shape == "older_shape"
+        return [self.entry(entry, episodes, older)
+                for entry in playlist.entries[offset:offset + limit]]
 
-    def entry(self, entry: PlaylistEntry, episodes: bool = True) -> Json:
-        """A PlaylistTrackObject: ``item`` and its deprecated alias ``track``."""
+    def entry(self, entry: PlaylistEntry, episodes: bool = True, older: bool = False
+              ) -> Json | None:
+        """A PlaylistTrackObject: ``item``, and its deprecated alias ``track`` with the aliases
+        on (only ``track`` in the ``older`` shape); an entry of an odd shape as that shape
+        says."""
         item: Json | None
         if entry.local is not None:
             item = self.local_track(entry.local)
         else:
             item = self._entry_item(entry.uri or "", episodes)
-        return {
+        body: Json = {
             "added_at": entry.added_at,
             "added_by": self.user_ref(entry.added_by),
             "is_local": entry.local is not None,
             "primary_color": None,
             "video_thumbnail": {"url": None},
-            "item": item,
-            "track": item,
         }
+        if not older:
+            body["item"] = item
+        if older or self.aliases:
+            body["track"] = item
+        return shapes.odd_entry(body, entry.shape)
 
     def _entry_item(self, uri: str, episodes: bool) -> Json | None:
         _, kind, item_id = uri.split(":", 2)

@@ -66,7 +66,7 @@ def my_playlists(call: Call) -> Reply:
     for playlist_id in ids:
         playlist = call.state.playlists[playlist_id]
         with_items = call.extended or call.state.can_edit(playlist, call.user_id)
-        items.append(call.render.playlist_simple(playlist, with_items))
+        items.append(call.render.listed_playlist(playlist, with_items))
     return Reply(200, call.render.page("/me/playlists", items, total, offset, limit))
 
 

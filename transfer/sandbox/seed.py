@@ -8,7 +8,17 @@ the API shows it, except where a field says otherwise.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+
+PlaylistShape = Literal["null", "owner_id_null", "no_owner", "images_null", "image_url_null",
+                        "old_cover", "older_shape"]
+"""How a playlist is served beyond the spec (``transfer.sandbox.shapes`` says what each is)."""
+EntryShape = Literal["null", "no_item", "added_by_empty", "artist_name_null"]
+"""How a playlist entry is served beyond the spec."""
+SavedShape = Literal["null"]
+"""How a saved item is served beyond the spec."""
 
 
 class _Seed(BaseModel):
@@ -97,6 +107,8 @@ class PlaylistEntry(_Seed):
     local: LocalFile | None = None
     added_at: str = Field(description="ISO 8601, e.g. 2021-03-04T05:06:07Z")
     added_by: str = Field(description="user id")
+    shape: EntryShape | None = Field(None, description="served in this odd shape (None: as "
+                                     "the spec says); see transfer.sandbox.shapes")
 
 
 class Cover(_Seed):
@@ -118,6 +130,8 @@ class Playlist(_Seed):
     cover: Cover | None = None
     snapshot_version: int = Field(1, description="bumped on every change; feeds snapshot_id")
     entries: list[PlaylistEntry] = []
+    shape: PlaylistShape | None = Field(None, description="served in this odd shape (None: as "
+                                        "the spec says); see transfer.sandbox.shapes")
 
 
 class SavedRef(_Seed):
@@ -125,6 +139,8 @@ class SavedRef(_Seed):
 
     id: str
     added_at: str
+    shape: SavedShape | None = Field(None, description="served in this odd shape (None: as the "
+                                     "spec says); see transfer.sandbox.shapes")
 
 
 class UserLibrary(_Seed):

@@ -1,7 +1,8 @@
 """The sandbox HTTP server: a stateful local Spotify on 127.0.0.1.
 
 Serves the accounts service (``/authorize``, ``/api/token``), the Web API under ``/v1``,
-image bytes under ``/image/`` and ``/mosaic/``, and admin actions under ``/_sandbox/``.
+image bytes under ``/image/``, ``/mosaic/`` and ``/images/pl/default/``, and admin actions
+under ``/_sandbox/``.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from urllib.parse import parse_qs, urlsplit
 from transfer.errors import ConfigError
 from transfer.sandbox import admin, images
 from transfer.sandbox.accounts import TOOL_SCOPES, Accounts
-from transfer.sandbox.api import API_PREFIX, Api
+from transfer.sandbox.api import API_PREFIX, NOT_REGISTERED, Api
 from transfer.sandbox.clock import Clock
 from transfer.sandbox.faults import FaultInjector, Faults
 from transfer.sandbox.library_order import LIBRARY_ORDERS, LibraryOrder, SaveDating
 from transfer.sandbox.render import Renderer
 from transfer.sandbox.requestlog import LoggedRequest, RequestLog
 from transfer.sandbox.seed import SandboxSeed
+from transfer.sandbox.shapes import ODD_NOT_REGISTERED, with_odd_shapes
 from transfer.sandbox.state import SandboxState
 from transfer.sandbox.tokens import DEFAULT_TOKEN_LIFETIME
 from transfer.sandbox.wire import Answer, json_answer
@@ -54,12 +56,21 @@ class SandboxServer:
         clock: Clock | None = None,
         token_lifetime: int = DEFAULT_TOKEN_LIFETIME,
         library_order: LibraryOrder = "kept",
+        hostile_shapes: bool = False,
+        aliases: bool | None = None,
     ) -> None:
+        """``hostile_shapes``: serve the odd shapes of :mod:`transfer.sandbox.shapes`, one of
+        each added to the seed, and the deprecated aliases. ``aliases``: send the deprecated
+        ``tracks``/``track`` aliases (default: only with ``hostile_shapes``)."""
         if mode not in MODES:
             raise ConfigError(f"Unknown sandbox mode {mode!r}: use development or extended.")
         if library_order not in LIBRARY_ORDERS:
             raise ConfigError(f"Unknown library order {library_order!r}: use "
                               + ", ".join(LIBRARY_ORDERS) + ".")
+        if hostile_shapes:
+            seed = with_odd_shapes(seed)
+        self.hostile_shapes = hostile_shapes
+        self.aliases = hostile_shapes if aliases is None else aliases
         self.host, self.mode = host, mode
         self._requested_port = port
         self.state = SandboxState(seed, clock, token_lifetime, id_seed=rng_seed,
@@ -88,8 +99,9 @@ class SandboxServer:
             ) from error
         httpd.sandbox = self
         self._httpd = httpd
-        render = Renderer(self.state, self.base_url, self.extended)
-        self._api = Api(self.state, render, self._faults, self.request_log, self.extended)
+        render = Renderer(self.state, self.base_url, self.extended, self.aliases)
+        self._api = Api(self.state, render, self._faults, self.request_log, self.extended,
+                        ODD_NOT_REGISTERED if self.hostile_shapes else NOT_REGISTERED)
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
             name=f"sandbox-{self.port}", daemon=True,
@@ -227,7 +239,7 @@ class SandboxServer:
         if path.startswith(admin.PREFIX):
             refused = admin.refusal(headers, self.host, self.port)
             return refused or admin.handle(self, method, path, _first(query), body)
-        if method == "GET" and path.startswith(("/image/", "/mosaic/")):
+        if method == "GET" and path.startswith(("/image/", "/mosaic/", images.OLD_COVER_PATH)):
             return self._image(path)
         if path in ("/authorize", "/api/token"):
             return self._account(method, path, query, body)
@@ -255,7 +267,8 @@ class SandboxServer:
         kind, _, name = path.strip("/").partition("/")
         if kind == "mosaic" and images.is_mosaic_name(name):
             return Answer(200, images.PLACEHOLDER_JPEG, "image/jpeg")
-        image_hash = images.custom_cover_hash(name) if kind == "image" else None
+        image_hash = images.custom_cover_hash(name) if kind == "image" else \
+            images.old_cover_hash(path)
         if image_hash is not None:
             playlist = self.state.cover_owner(image_hash)
             if playlist is not None and playlist.cover is not None:

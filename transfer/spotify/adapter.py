@@ -11,6 +11,10 @@ Reads are paged at the API maximum (50), following the server's ``next`` links. 
 
 ``calls`` counts every request sent (retries included) per ``(method, template)``.
 
+An element of the playlist list or of a saved collection that cannot be read (a ``null``, a
+playlist without an id: see :mod:`transfer.spotify.parse`) is left out of the page and kept,
+with its position, until ``take_malformed`` hands it to whoever builds the library.
+
 One adapter may be used from several threads at once (``concurrency`` of them, per the
 ``[network]`` settings): reading pages at a given offset (``playlist_entry_page``,
 ``saved_page``) is how the reading layer reads several pages at a time.
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import random
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,7 +37,16 @@ from requests.adapters import HTTPAdapter
 
 from transfer.config import Settings
 from transfer.errors import SpotifyError
-from transfer.models import Account, Category, Cover, Playlist, PlaylistEntry, SavedItem
+from transfer.models import (
+    SAVED_CATEGORIES,
+    Account,
+    Category,
+    Cover,
+    Malformed,
+    Playlist,
+    PlaylistEntry,
+    SavedItem,
+)
 from transfer.spotify import endpoints as ep
 from transfer.spotify import parse
 from transfer.spotify.errors import CoverTooLarge
@@ -51,12 +65,16 @@ SAVED_ENDPOINTS: dict[Category, tuple[ep.Endpoint, str]] = {
 }
 """Each saved collection: its endpoint and the key of the item in each saved object."""
 
+ITEM_FIELDS = "(uri,name,album.name,artists(name),show.name)"
 ENTRY_FIELDS = (
-    "items(added_at,added_by.id,is_local,item(uri,name,album.name,artists(name),show.name)),"
-    "next,total"
+    f"items(added_at,added_by.id,is_local,item{ITEM_FIELDS},track{ITEM_FIELDS}),next,total"
 )
 """What is read of playlist entries (``fields``): a page is a tenth of the whole objects' size,
-quicker to send and to decode."""
+quicker to send and to decode. ``track`` is the entry's deprecated name for ``item``, read
+only from answers that lack ``item``; where Spotify sends both, the filter asks for the same
+few fields twice."""
+_ORDER = {category: number for number, category in enumerate((Category.PLAYLISTS,
+                                                               *SAVED_CATEGORIES))}
 ENTRY_PARAMS = {"additional_types": "track,episode", "fields": ENTRY_FIELDS}
 
 
@@ -81,6 +99,8 @@ class SpotifyAdapter:
         self._transport = transport
         self._me: Account | None = None
         self.concurrency = concurrency
+        self._malformed: dict[tuple[Category, int], Malformed] = {}
+        self._malformed_lock = threading.Lock()
         """How many requests the reading layer may have in flight at once."""
 
     @classmethod
@@ -151,12 +171,38 @@ class SpotifyAdapter:
         that learnt it earlier from ``GET /me`` with these very tokens (a scheduled sync)."""
         self._me = account
 
+    def take_malformed(self) -> tuple[Malformed, ...]:
+        """The elements met so far that could not be read (each once, in list order), and
+        forget them."""
+        with self._malformed_lock:
+            found, self._malformed = self._malformed, {}
+        return tuple(sorted(found.values(), key=lambda m: (_ORDER[m.category], m.position)))
+
+    def unreadable_count(self, category: Category) -> int:
+        """How many elements of ``category`` met so far could not be read (not yet taken)."""
+        with self._malformed_lock:
+            return sum(1 for found, _ in self._malformed if found is category)
+
+    def _read(self, page: dict[str, Any], read: Callable[[object], T], category: Category,
+              offset: int) -> tuple[T, ...]:
+        items, malformed = parse.each(page["items"], read, category, offset)
+        if malformed:
+            with self._malformed_lock:
+                for element in malformed:
+                    self._malformed.setdefault((element.category, element.position), element)
+        return items
+
+    def _playlists_of(self, page: dict[str, Any], offset: int) -> Page[Playlist]:
+        me_id = self.me().id
+        items = self._read(page, lambda item: parse.playlist_of(item, me_id),
+                           Category.PLAYLISTS, offset)
+        return Page(items, page.get("total"))
+
     def my_playlist_pages(self) -> Iterator[Page[Playlist]]:
         """The user's playlist list (owned, collaborated and followed), without entries."""
-        me_id = self.me().id
-        for page in self._pages(ep.MY_PLAYLISTS, ep.MY_PLAYLISTS.template):
-            yield Page(tuple(parse.playlist_of(item, me_id) for item in page["items"]),
-                       page.get("total"))
+        self.me()
+        for offset, page in self._pages(ep.MY_PLAYLISTS, ep.MY_PLAYLISTS.template):
+            yield self._playlists_of(page, offset)
 
     def my_playlists(self) -> Iterator[Playlist]:
         for page in self.my_playlist_pages():
@@ -164,23 +210,24 @@ class SpotifyAdapter:
 
     def my_playlists_page(self, offset: int) -> Page[Playlist]:
         """One page of the playlist list, from ``offset`` (one call)."""
-        me_id = self.me().id
+        self.me()
         answer = self._transport.request(
             ep.MY_PLAYLISTS, params={"limit": ep.MY_PLAYLISTS.limit, "offset": offset}
         )
-        page = self._page_of(answer, ep.MY_PLAYLISTS, None)
-        return Page(tuple(parse.playlist_of(item, me_id) for item in page["items"]),
-                    page.get("total"))
+        return self._playlists_of(self._page_of(answer, ep.MY_PLAYLISTS, None), offset)
 
     def playlist(self, playlist_id: str) -> Playlist:
         """One playlist's details (its entries are read with ``playlist_entries``)."""
         answer = self._transport.request(ep.PLAYLIST, ep.PLAYLIST.path(playlist_id=playlist_id))
-        return parse.playlist_of(answer, self.me().id)
+        try:
+            return parse.playlist_of(answer, self.me().id)
+        except parse.Unreadable as problem:
+            raise SpotifyError(f"{ep.PLAYLIST} answered {problem}", status=0) from None
 
     def playlist_entry_pages(self, playlist_id: str) -> Iterator[Page[PlaylistEntry]]:
         """The entries of a playlist the user owns or collaborates on, in order."""
         path = ep.PLAYLIST_ITEMS.path(playlist_id=playlist_id)
-        for page in self._pages(ep.PLAYLIST_ITEMS, path, ENTRY_PARAMS):
+        for _, page in self._pages(ep.PLAYLIST_ITEMS, path, ENTRY_PARAMS):
             yield Page(tuple(parse.entry_of(item) for item in page["items"]), page.get("total"))
 
     def playlist_entry_page(self, playlist_id: str, offset: int) -> Page[PlaylistEntry]:
@@ -209,9 +256,8 @@ class SpotifyAdapter:
         if category not in SAVED_ENDPOINTS:
             raise ValueError(f"{category} is not a saved collection")
         endpoint, key = SAVED_ENDPOINTS[category]
-        for page in self._pages(endpoint, endpoint.template):
-            items = tuple(parse.saved_item_of(item, key) for item in page["items"] if item.get(key))
-            yield Page(items, page.get("total"))
+        for offset, page in self._pages(endpoint, endpoint.template):
+            yield self._saved_of(page, category, key, offset)
 
     def saved_page(self, category: Category, offset: int) -> Page[SavedItem]:
         """The page of a saved collection that starts at ``offset`` (one call). Not for the
@@ -220,7 +266,11 @@ class SpotifyAdapter:
             raise ValueError(f"{category} is not read by offset")
         endpoint, key = SAVED_ENDPOINTS[category]
         page = self._page_at(endpoint, endpoint.template, offset)
-        items = tuple(parse.saved_item_of(item, key) for item in page["items"] if item.get(key))
+        return self._saved_of(page, category, key, offset)
+
+    def _saved_of(self, page: dict[str, Any], category: Category, key: str, offset: int
+                  ) -> Page[SavedItem]:
+        items = self._read(page, lambda item: parse.saved_item_of(item, key), category, offset)
         return Page(items, page.get("total"))
 
     def saved(self, category: Category) -> Iterator[SavedItem]:
@@ -239,8 +289,9 @@ class SpotifyAdapter:
     def _followed_artist_pages(self, after: str | None = None) -> Iterator[Page[SavedItem]]:
         endpoint = ep.FOLLOWED_ARTISTS
         params = {"type": "artist", **({"after": after} if after is not None else {})}
-        for page in self._pages(endpoint, endpoint.template, params, unwrap="artists"):
-            yield Page(tuple(parse.artist_of(item) for item in page["items"]), page.get("total"))
+        for offset, page in self._pages(endpoint, endpoint.template, params, unwrap="artists"):
+            items = self._read(page, parse.artist_of, Category.ARTISTS, offset)
+            yield Page(items, page.get("total"))
 
     def _pages(
         self,
@@ -248,14 +299,17 @@ class SpotifyAdapter:
         path: str,
         params: dict[str, Any] | None = None,
         unwrap: str | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """Each page of a paged read, following the server's ``next`` links."""
+    ) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Each page of a paged read, following the server's ``next`` links, with the position
+        of its first item (counted: a cursor page has no offset)."""
         answer = self._transport.request(
             endpoint, path, params={**(params or {}), "limit": endpoint.limit}
         )
+        offset = 0
         while True:
             page = self._page_of(answer, endpoint, unwrap)
-            yield page
+            yield offset, page
+            offset += len(page["items"])
             if not page.get("next"):
                 return
             answer = self._transport.request(endpoint, path, url=page["next"])

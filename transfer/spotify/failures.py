@@ -9,6 +9,7 @@ unless the connection was never made (nothing was sent).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from transfer.errors import (
     Forbidden,
     MissingScope,
     NotFound,
+    NotRegistered,
     OutcomeUnknown,
     RateLimited,
     SpotifyError,
@@ -32,6 +34,11 @@ from transfer.spotify.retry import Throttled, Transient, Unauthorized
 
 QUOTA_REASON = "QUOTA_EXCEEDED"
 SCOPE_MESSAGE = "insufficient client scope"
+NOT_REGISTERED = re.compile(r"\bnot\s+(?:be\s+)?registered\b", re.IGNORECASE)
+"""Spotify's 403 for a user the app's dashboard does not list, in each wording met: "User not
+registered in the Developer Dashboard", "the user may not be registered", "Check settings on
+developer.spotify.com/dashboard, the user may not be registered."."""
+DASHBOARD = "https://developer.spotify.com/dashboard"
 
 RateLimitedFactory = Callable[[float, bool], RateLimited]
 
@@ -137,6 +144,14 @@ def _client_error(
             f"({', '.join(endpoint.scopes) or 'unknown scope'}).",
             account=account,
             advice=f"Run `spotify-transfer login {account}` to grant every permission.",
+        )
+    if status == 403 and NOT_REGISTERED.search(message):
+        return NotRegistered(
+            f"Spotify refused the {account} account: the app does not list it as one of its "
+            f"users ({status}: {message}).",
+            account=account,
+            advice=f"Add the e-mail address the {account} account signs in with under User "
+                   f"Management of your app at {DASHBOARD}, then run the command again.",
         )
     if status == 403 and endpoint == SAVE_TRACKS_TIMESTAMPED:
         return DatesNotSupported(
