@@ -17,7 +17,7 @@ import click
 
 from transfer.commands import COMMAND_MODULES
 from transfer.environment import Environment
-from transfer.errors import ExitStatus, RateLimited, TransferError
+from transfer.errors import DiskFull, ExitStatus, RateLimited, TransferError, is_disk_full
 from transfer.render.safe import SafeFormatter, echo
 
 
@@ -37,6 +37,14 @@ class _Group(click.Group):
             echo("Interrupted. Progress is saved; run the same command again to resume.",
                  err=True)
             ctx.exit(int(ExitStatus.INTERRUPTED))
+        except OSError as error:
+            # A file the tool writes beyond its own writers (the terminal's output redirected
+            # to a full disk, a log line): the one OS error every command may meet.
+            if not is_disk_full(error):
+                raise
+            full = DiskFull(f"Disk full: {error.filename or 'the output'} cannot be written.")
+            report_error(full)
+            ctx.exit(int(full.exit_status))
 
 
 def report_error(error: TransferError) -> None:

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from transfer.errors import TransferError
+from transfer.errors import DiskFull, TransferError, is_disk_full
 from transfer.private import private_folder
 
 
@@ -28,6 +28,8 @@ def write_atomically(path: Path, data: bytes, what: str = "file") -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError as error:
+        if is_disk_full(error):
+            raise DiskFull(f"Disk full: cannot write the {what} {path}.") from None
         raise TransferError(
             f"Cannot write the {what} {path}: {error.strerror}",
             advice="Check that SPOTIFY_TRANSFER_HOME points at a folder you can write.",
