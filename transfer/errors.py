@@ -23,6 +23,18 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130
 
 
+EXIT_MEANINGS: dict[ExitStatus, str] = {
+    ExitStatus.OK: "done",
+    ExitStatus.ERROR: "error",
+    ExitStatus.USAGE: "usage or settings error",
+    ExitStatus.BUSY: "another run of the same two accounts is going on (nothing was done)",
+    ExitStatus.PAUSED: "paused: Spotify asked to wait (run it again after the time shown)",
+    ExitStatus.INTERRUPTED: "interrupted (state saved: run it again to resume)",
+}
+"""What each exit code means, as every command's --help says it (the README's table says
+the same at more length)."""
+
+
 class TransferError(Exception):
     """Base of every error the tool raises on purpose. ``advice`` says what to do."""
 

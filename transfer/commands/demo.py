@@ -26,6 +26,7 @@ from urllib.parse import urlencode, urlsplit
 import click
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.config import Settings
 from transfer.environment import Environment
 from transfer.errors import ConfigError
@@ -56,7 +57,7 @@ class DemoSettings(Settings):
         return (init_settings,)
 
 
-@click.command("demo")
+@click.command("demo", epilog=exit_codes())
 @click.option("--latency", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Milliseconds the sandbox adds to each API answer.")
 @click.option("--faults", is_flag=True,

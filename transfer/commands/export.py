@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.environment import Environment
+from transfer.errors import ExitStatus
 from transfer.render.safe import echo, safe_name
 
 
-@click.command("export")
+@click.command("export", epilog=exit_codes(ExitStatus.PAUSED))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Where to write the snapshot (default: the state folder's snapshots/).")
 @click.option("--account", type=click.Choice(["source", "target"]), default="source",

@@ -13,6 +13,7 @@ from typing import cast
 import click
 from pydantic import ValidationError
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.errors import ConfigError, InputError
 from transfer.files import write_atomically
 from transfer.sandbox.faults import SPOTIFY_LIKE_COVER_LIMIT, SPOTIFY_LIKE_RATE_LIMIT, Faults
@@ -86,7 +87,7 @@ def wait_for_stop() -> None:
             signal.signal(sig, handler)
 
 
-@click.command("sandbox")
+@click.command("sandbox", epilog=exit_codes())
 @click.option("--seed", "seed_path", type=click.Path(dir_okay=False, path_type=Path),
               help="A JSON seed (the sandbox state document). Default: the built-in library.")
 @click.option("--port", type=int, default=DEFAULT_PORT, show_default=True,

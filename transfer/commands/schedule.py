@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.environment import Environment
 
 if TYPE_CHECKING:
     from transfer.sync.scheduling import Install
 
 
-@click.command("schedule")
+@click.command("schedule", epilog=exit_codes())
 @click.argument("scheduler", type=click.Choice(["cron", "systemd"]))
 @click.option("--every", metavar="DURATION", default="6h", show_default=True,
               help="How often the sync runs (30m, 6h, 1d).")

@@ -4,9 +4,8 @@ schedulers. It follows the selection kept for the pair; one given here replaces 
 
 It never prompts (log-ins come from the stored tokens or the refresh tokens in the
 environment), prints one line per sync (what changed, the calls it cost, how it ended), logs to
-``$SPOTIFY_TRANSFER_HOME/logs/sync.log``, and exits with the contract's codes: 0 done, 1 error,
-2 settings, 73 another sync of the pair was running, 75 paused by Spotify (the next sync
-resumes), 130 interrupted. ``--every`` keeps syncing in a loop.
+``$SPOTIFY_TRANSFER_HOME/logs/sync.log``, and exits with the contract's codes (its --help lists
+them). ``--every`` keeps syncing in a loop.
 """
 
 from __future__ import annotations
@@ -21,9 +20,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.commands.selecting import selection_flags
 from transfer.environment import Environment
-from transfer.errors import ConfigError, RateLimited, TransferError
+from transfer.errors import ConfigError, ExitStatus, RateLimited, TransferError
 from transfer.render.safe import echo
 
 if TYPE_CHECKING:
@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@click.command("sync")
+@click.command("sync", epilog=exit_codes(ExitStatus.BUSY, ExitStatus.PAUSED, notes={
+    ExitStatus.ERROR: "error (also: --mirror refused without --force)",
+    ExitStatus.PAUSED: "paused: Spotify asked to wait (the next sync resumes after the time "
+                       "shown)",
+}))
 @click.option("--mirror", is_flag=True,
               help="Also take out of the target what was taken out of the source (only what "
                    "this tool added there).")
