@@ -124,7 +124,7 @@ class SyncOptions(_Table):
     max_removal_share: float = Field(
         0.25, ge=0, le=1,
         description="sync --mirror refuses (unless --force) to remove more than this share of "
-                    "what the tool added to the target",
+                    "what the tool added to the target, in all or in any one category",
     )
     playlist_pages: int = Field(
         4, ge=0,

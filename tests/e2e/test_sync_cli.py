@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SOURCE_USER, TARGET_USER, make_adapter, use_sandbox
-from tests.e2e.cli_support import run_cli, start_cli
+from tests.e2e.cli_support import reports, run_cli, start_cli
 from transfer.config import load_settings
 from transfer.errors import ExitStatus
 from transfer.journal import Journal, journal_path
@@ -175,3 +175,36 @@ def test_the_shipped_scheduler_files_are_the_ones_the_tool_writes() -> None:
     assert (config / "spotify-transfer.cron").read_text() == crontab(EXAMPLE)
     assert (config / "spotify-transfer-sync.service").read_text() == systemd_service(EXAMPLE)
     assert (config / "spotify-transfer-sync.timer").read_text() == systemd_timer()
+
+
+def test_a_mirror_refuses_a_category_mostly_removed_and_reports_removals_as_removed(
+        headless: SandboxServer, transfer_home: Path) -> None:
+    """3 of the 5 Liked Songs going is 60% of them but a tenth of what the tool added: refused
+    for the Liked Songs; forced, the removals are "removed" in the line, the report and status,
+    never "saved"."""
+    assert run_cli("sync").exit_code == ExitStatus.OK
+    liked = headless.state.dump().libraries[SOURCE_USER].tracks
+    gone = [f"spotify:track:{ref.id}" for ref in liked[:3]]
+    make_adapter(load_settings(), "source", []).remove_from_library(gone)
+    headless.request_log.reset()
+    refused = run_cli("sync", "--mirror")
+    assert refused.exit_code == ExitStatus.ERROR, refused.output
+    assert "3 of the 5 liked songs" in refused.stderr and "60%" in refused.stderr
+    assert "in any one category" in refused.stderr and "--force" in refused.stderr
+    assert headless.request_log.writes() == 0
+
+    forced = run_cli("sync", "--mirror", "--force")
+    assert forced.exit_code == ExitStatus.OK, forced.output
+    assert _line(forced.stdout).group(2) == "3"
+    kept = {ref.id for ref in headless.state.dump().libraries[TARGET_USER].tracks}
+    assert not kept & {uri.split(":")[2] for uri in gone}
+    report = reports(transfer_home)[-1]
+    row = next(row for row in report["categories"] if row["category"] == "liked_songs")
+    assert (row["done"], row["removed"]) == (0, 3)
+    assert report["summary"]["removed"] == 3 and report["summary"]["done"] == 0
+    html = next(transfer_home.rglob(f"{report['run']['id']}-*.html")).read_text()
+    assert "Removed" in html
+    status = run_cli("status")
+    sync_part = status.stdout.split("Sync, run")[1]
+    line = next(text for text in sync_part.splitlines() if "Liked Songs" in text)
+    assert line.split() == ["Liked", "Songs", "3", "removed"], line

@@ -43,8 +43,8 @@ log = logging.getLogger(__name__)
                    "this tool added there).")
 @click.option("--force", is_flag=True,
               help="With --mirror: go on even when the source looks emptied or more than "
-                   "[sync] max_removal_share would be removed (with --every: the first sync "
-                   "only).")
+                   "[sync] max_removal_share would be removed, in all or of one category "
+                   "(with --every: the first sync only).")
 @click.option("--every", metavar="DURATION", default=None,
               help="Keep running: a sync every DURATION (30m, 6h, 1d), for machines without "
                    "cron or systemd. Ctrl-C stops it.")

@@ -91,7 +91,7 @@ def _moved(document: ReportDocument) -> str:
     for group in ORDER:
         row = rows.get(group)
         if row is None or not (row.done or row.left or row.failed or row.already_there
-                               or row.skipped):
+                               or row.skipped or row.removed):
             continue
         label, verb = LABELS[group]
         what = f"{number(row.done)} {verb}"
@@ -99,8 +99,14 @@ def _moved(document: ReportDocument) -> str:
             what = f"{number(row.done - followed)} created, {number(followed)} followed"
             adopted = sum(1 for p in document.playlists if p.adopted)
             what += f", {number(adopted)} adopted" if adopted else ""
+        if row.removed:
+            alone = group != Category.PLAYLISTS.value and not (row.done or row.left
+                                                                or row.failed)
+            removed = f"{number(row.removed)} removed"
+            what = removed if alone else f"{what}, {removed}"
         lines.append(f"  {label:<20}{what}{_extras(row)}")
-    return "\n".join(["What moved:", *lines]) if lines else "Nothing was moved."
+    heading = "What changed:" if any(row.removed for row in rows.values()) else "What moved:"
+    return "\n".join([heading, *lines]) if lines else "Nothing was moved."
 
 
 def _extras(row: CategoryResult) -> str:
