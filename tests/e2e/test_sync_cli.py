@@ -101,7 +101,7 @@ def test_two_sync_processes_never_overlap(headless: SandboxServer, transfer_home
 
 
 def test_a_long_retry_after_pauses_with_exit_75_until_its_time(
-        headless: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> None:
+        headless: SandboxServer, monkeypatch: pytest.MonkeyPatch, transfer_home: Path) -> None:
     assert run_cli("sync").exit_code == ExitStatus.OK
     state = headless.state.dump()
     liked = {ref.id for ref in state.libraries[SOURCE_USER].tracks}
@@ -123,6 +123,20 @@ def test_a_long_retry_after_pauses_with_exit_75_until_its_time(
     again = run_cli("sync")
     assert again.exit_code == ExitStatus.PAUSED, again.output
     assert headless.request_log.api_total() == 0, "nothing is sent before the time to resume"
+
+    headless.set_faults(Faults(quota=0, quota_retry_after=5400))
+    refused = run_cli("sync", "--now")
+    assert refused.exit_code == ExitStatus.PAUSED, refused.output
+    assert headless.request_log.api_total() == 1, "--now: one probe, refused"
+    assert "(in 1 h 30 min)" in _line(refused.stdout).group(4)
+    assert "(in 1 h 30 min)" in log_path(transfer_home).read_text(encoding="utf-8")
+    headless.set_faults(Faults())
+    headless.reset_quota()
+    taken = run_cli("sync", "--now")
+    assert taken.exit_code == ExitStatus.OK, taken.output
+    assert _line(taken.stdout).group(4) == "done"
+    held = {ref.id for ref in headless.state.dump().libraries[TARGET_USER].tracks}
+    assert {uri.split(":")[2] for uri in new} <= held, "the paused run's saves went through"
 
 
 def test_usage_errors(headless: SandboxServer) -> None:

@@ -54,10 +54,14 @@ NO_TERMINAL = ConfigError(
                    "Spotify id (exact title and artist only).")
 @click.option("--full", is_flag=True,
               help="List every playlist and every item that cannot move.")
+@click.option("--now", is_flag=True,
+              help="Resume a paused run before the time Spotify gave: one request tries "
+                   "whether Spotify takes requests again; if not, it pauses again (exit 75) "
+                   "with the new time.")
 @selection_flags
 @click.pass_obj
 def command(env: Environment, yes: bool, snapshot: Path | None, from_file: Path | None,
-            match: bool, full: bool, selection: Selection | None) -> None:
+            match: bool, full: bool, now: bool, selection: Selection | None) -> None:
     """Move the source account's library into the target account: computes the plan (as
     `plan` shows it), asks, then applies it with progress bars. Safe to run again at any
     moment: it resumes where it stopped and never doubles anything. The selection (--only,
@@ -66,10 +70,10 @@ def command(env: Environment, yes: bool, snapshot: Path | None, from_file: Path 
     from transfer.commands.pair import make_engine, open_journal, open_pair, source_options
     from transfer.plan.selection import load_selection
 
-    pair = open_pair(env, source_options(snapshot, from_file, match))
+    pair = open_pair(env, source_options(snapshot, from_file, match), known=now)
     with open_journal(env.settings, pair) as journal:
         chosen = selection if selection is not None else load_selection(journal)
-        engine = make_engine(env, pair, journal, chosen)
+        engine = make_engine(env, pair, journal, chosen, try_now=now)
         stopped = engine.unfinished()
         if stopped is not None:
             keep_for_next_run(env, engine, selection)

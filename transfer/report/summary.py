@@ -12,7 +12,7 @@ from transfer.journal.counts import COVERS, PLAYLIST_DETAILS, PLAYLIST_ITEMS
 from transfer.models import Account, Category
 from transfer.plan import SkipReason
 from transfer.render.safe import safe_name
-from transfer.render.words import CATEGORY_NAMES, number, plural, quoted
+from transfer.render.words import CATEGORY_NAMES, number, plural, quoted, resume_time
 from transfer.report.document import ReportDocument
 from transfer.report.results import CategoryResult, SkippedItem
 
@@ -74,8 +74,7 @@ def _heading(document: ReportDocument) -> str:
         line += ", resumed)." if run.resumed else ")."
         return line
     if run.state is RunState.PAUSED:
-        when = run.resume_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if run.resume_at \
-            else "a while"
+        when = resume_time(run.resume_at) if run.resume_at else "a while"
         return (f"{kind} paused: {pair} (run {run.id}). {run.message or ''}\n"
                 f"Run `{run.resume_command}` after {when} to finish it.")
     stopped = "interrupted" if run.state is RunState.INTERRUPTED else "stopped"
