@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -222,3 +223,31 @@ def test_a_mirror_refuses_a_category_mostly_removed_and_reports_removals_as_remo
     sync_part = status.stdout.split("Sync, run")[1]
     line = next(text for text in sync_part.splitlines() if "Liked Songs" in text)
     assert line.split() == ["Liked", "Songs", "3", "removed"], line
+
+
+def test_schedule_writes_the_variables_file_without_tokens_unless_asked(
+        headless: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "jobs" / "sync.env"
+    wrote = run_cli("schedule", "cron", "--env-file", str(path))
+    assert wrote.exit_code == ExitStatus.OK, wrote.output
+    text = path.read_text()
+    assert f'SPOTIFY_TRANSFER_CLIENT_ID="{headless.client_id}"' in text
+    assert "REFRESH_TOKEN" not in text and "sandbox-refresh" not in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "Left out SPOTIFY_TRANSFER_SOURCE_REFRESH_TOKEN" in wrote.stderr
+    assert str(path) in wrote.stdout, "the job reads that very file"
+
+    checked = run_cli("schedule", "systemd", "--env-file", str(path))
+    assert "already sets what the job needs" in checked.stderr
+    assert path.read_text() == text
+
+    with_tokens = run_cli("schedule", "cron", "--env-file", str(path), "--with-tokens")
+    assert with_tokens.exit_code == ExitStatus.OK, with_tokens.output
+    assert headless.refresh_token(SOURCE_USER) in path.read_text()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+    monkeypatch.delenv("SPOTIFY_TRANSFER_CLIENT_ID")
+    missing = run_cli("schedule", "cron", "--env-file", str(tmp_path / "new.env"))
+    assert missing.exit_code == ExitStatus.USAGE
+    assert "needs the app's client id" in missing.stderr
+    assert not (tmp_path / "new.env").exists()
