@@ -28,7 +28,7 @@ from transfer.sync.scheduling import EXAMPLE, crontab, systemd_service, systemd_
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-LINE = re.compile(r"^sync alex\.old -> alex\.new: (.+), (\d+) removed, (\d+) calls?, (.+)$")
+LINE = re.compile(r"^sync alex\.old -> alex\.new: (.+), ([\d,]+) removed, ([\d,]+) calls?, (.+)$")
 
 
 @pytest.fixture

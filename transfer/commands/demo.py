@@ -59,7 +59,8 @@ class DemoSettings(Settings):
 
 @click.command("demo", epilog=exit_codes())
 @click.option("--latency", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              help="Milliseconds the sandbox adds to each API answer.")
+              help="Milliseconds the sandbox adds to every API request (as `sandbox "
+                   "--latency` and the benchmarks take it).")
 @click.option("--faults", is_flag=True,
               help="Turn on a mild realistic mix of faults (some 429s and 5xx) to see the "
                    "transfer get past them.")

@@ -101,10 +101,11 @@ def wait_for_stop() -> None:
               help="Seconds an access token lasts.")
 @click.option("--rng-seed", type=int, default=0, show_default=True,
               help="Seed of the fault decisions (same seed, same faults).")
-@click.option("--latency", type=click.FloatRange(min=0), default=0.0,
-              help="Seconds added to every API request.")
+@click.option("--latency", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Milliseconds added to every API request (as demo and the benchmarks take "
+                   "it).")
 @click.option("--latency-jitter", type=click.FloatRange(min=0), default=0.0,
-              help="Up to this many random seconds more.")
+              show_default=True, help="Up to this many random milliseconds more.")
 @click.option("--spotify-like-limits", is_flag=True,
               help=f"Rate limits like Spotify's (estimated): {SPOTIFY_LIKE_RATE_LIMIT} requests "
                    f"and {SPOTIFY_LIKE_COVER_LIMIT} cover uploads per 30 s.")
@@ -140,7 +141,7 @@ def command(
         rate_limit = rate_limit or SPOTIFY_LIKE_RATE_LIMIT
         cover_rate_limit = cover_rate_limit or SPOTIFY_LIKE_COVER_LIMIT
     faults = Faults(
-        latency=latency, latency_jitter=latency_jitter, rate_limit=rate_limit,
+        latency=latency / 1000, latency_jitter=latency_jitter / 1000, rate_limit=rate_limit,
         rate_window=rate_window, cover_rate_limit=cover_rate_limit, quota=quota,
         quota_retry_after=quota_retry_after, error_rate=error_rate,
         fail_after_apply_rate=fail_after_apply_rate,
