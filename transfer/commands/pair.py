@@ -70,7 +70,11 @@ def open_pair(env: Environment, snapshot: Path | None, known: bool = False) -> P
     from transfer.sync.users import identify
 
     def user(adapter: SpotifyAdapter, account: str) -> Account:
-        return identify(adapter, env.tokens(account), env.settings) if known else adapter.me()
+        if known:
+            return identify(adapter, env.tokens(account), env.settings)
+        found = adapter.me()
+        env.tokens(account).remember_user(found.id, found.display_name)  # for a later --now
+        return found
 
     source_file = read_source(snapshot) if snapshot is not None else None
     if source_file is not None:
