@@ -17,7 +17,7 @@ import click
 
 from transfer.commands import COMMAND_MODULES
 from transfer.environment import Environment
-from transfer.errors import ExitStatus, RateLimited, TransferError
+from transfer.errors import DiskFull, ExitStatus, RateLimited, TransferError, is_disk_full
 from transfer.render.safe import SafeFormatter, echo
 
 
@@ -31,22 +31,37 @@ class _Group(click.Group):
             env = ctx.find_object(Environment)
             if env is not None and env.traceback:
                 raise
-            report_error(error)
+            report_error(error, ctx.invoked_subcommand)
             ctx.exit(int(error.exit_status))
         except KeyboardInterrupt:
             echo("Interrupted. Progress is saved; run the same command again to resume.",
                  err=True)
             ctx.exit(int(ExitStatus.INTERRUPTED))
+        except OSError as error:
+            # A file the tool writes beyond its own writers (the terminal's output redirected
+            # to a full disk, a log line): the one OS error every command may meet.
+            if not is_disk_full(error):
+                raise
+            full = DiskFull(f"Disk full: {error.filename or 'the output'} cannot be written.")
+            report_error(full, ctx.invoked_subcommand)
+            ctx.exit(int(full.exit_status))
 
 
-def report_error(error: TransferError) -> None:
+RESUMING_NOW = ("transfer", "sync")
+"""The commands whose ``--now`` tries a paused run before its time."""
+
+
+def report_error(error: TransferError, command: str | None = None) -> None:
     """Print an error the way every command does: the message, then what to do about it."""
+    from transfer.render.words import resume_time
+
     echo(f"Error: {error.message}", err=True)
     if isinstance(error, RateLimited):
+        sooner = (f" (`spotify-transfer {command} --now` tries sooner, with one request)"
+                  if command in RESUMING_NOW else "")
         echo(
-            f"Spotify asked to wait {error.retry_after:.0f} s. Resume after "
-            f"{error.resume_at.astimezone().strftime('%Y-%m-%d %H:%M:%S %Z')} by running the "
-            "same command again.",
+            f"Spotify asked to wait {error.retry_after:,.0f} s. Resume after "
+            f"{resume_time(error.resume_at)} by running the same command again{sooner}.",
             err=True,
         )
     if error.advice:

@@ -33,7 +33,12 @@ from pydantic import (
     ValidationError,
     create_model,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from transfer.errors import ConfigError
 from transfer.models import Category
@@ -49,6 +54,12 @@ def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an http:// or https:// URL")
+    try:
+        parts.port  # noqa: B018 (read for its check: urllib refuses a port past 65535 here)
+    except ValueError:
+        raise ValueError("has a port that is not a number from 1 to 65535") from None
+    if parts.port == 0:
+        raise ValueError("has a port that is not a number from 1 to 65535")
     return value
 
 
@@ -113,7 +124,7 @@ class SyncOptions(_Table):
     max_removal_share: float = Field(
         0.25, ge=0, le=1,
         description="sync --mirror refuses (unless --force) to remove more than this share of "
-                    "what the tool added to the target",
+                    "what the tool added to the target, in all or in any one category",
     )
     playlist_pages: int = Field(
         4, ge=0,
@@ -186,6 +197,8 @@ def load_settings(config_path: Path | None = None) -> Settings:
         return Settings(**file_values)
     except ValidationError as error:
         raise _environment_error(error) from None
+    except SettingsError:
+        raise _unparsed_variable_error(os.environ) from None
 
 
 def _choose_file(config_path: Path | None, environ: Mapping[str, str]) -> tuple[Path | None, bool]:
@@ -208,6 +221,11 @@ def _read_toml(path: Path, required: bool) -> dict[str, Any]:
         return {}
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"Settings file {path} is not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"Settings file {path} is not UTF-8 text (byte {error.start + 1} cannot be read).",
+            advice="Save it again as UTF-8 (TOML files are UTF-8 by definition).",
+        ) from None
     except OSError as error:
         raise ConfigError(f"Settings file {path} cannot be read: {error.strerror}") from None
 
@@ -250,6 +268,54 @@ def _environment_error(error: ValidationError) -> ConfigError:
             f"Setting {_key(problem)!r} from the environment ({variable}): {_describe(problem)}"
         )
     return ConfigError("\n".join(problems))
+
+
+def _unparsed_variable_error(environ: Mapping[str, str]) -> ConfigError:
+    """pydantic-settings reads a list or a table from the environment as JSON and gives up on
+    the first value that is not: name the variables that hold one."""
+    wrong = sorted(
+        name for name, value in environ.items()
+        if _complex_setting(name) and not _is_json(value)
+    )
+    example = '\'["playlists", "liked_songs"]\''
+    return ConfigError(
+        "\n".join(f"Setting {_setting_key(name)!r} from the environment ({name}): not JSON, "
+                  "which a list or a table must be" for name in wrong)
+        or "A setting from the environment cannot be read as JSON.",
+        advice=f"Write a list as a JSON array, e.g. {example}, or set it in the settings file.",
+    )
+
+
+def _complex_setting(variable: str) -> bool:
+    """Whether ``variable`` sets a list or a table (values pydantic-settings parses as JSON)."""
+    if not variable.upper().startswith(ENV_PREFIX):
+        return False
+    model: type[BaseModel] = Settings
+    parts = variable[len(ENV_PREFIX):].lower().split("__")
+    for depth, part in enumerate(parts):
+        field = model.model_fields.get(part)
+        if field is None:
+            return False
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if depth == len(parts) - 1:
+                return True
+            model = annotation
+            continue
+        return depth == len(parts) - 1 and getattr(annotation, "__origin__", None) is tuple
+    return False
+
+
+def _setting_key(variable: str) -> str:
+    return ".".join(variable[len(ENV_PREFIX):].lower().split("__"))
+
+
+def _is_json(value: str) -> bool:
+    try:
+        json.loads(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _key(problem: Mapping[str, Any]) -> str:

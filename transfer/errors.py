@@ -6,6 +6,7 @@ exit code and a line of advice in one place (``transfer.cli``); nothing else pri
 
 from __future__ import annotations
 
+import errno
 from datetime import datetime
 from enum import IntEnum
 
@@ -20,6 +21,18 @@ class ExitStatus(IntEnum):
     """Another run between the same accounts holds the lock (a sync started while one runs)."""
     PAUSED = 75
     INTERRUPTED = 130
+
+
+EXIT_MEANINGS: dict[ExitStatus, str] = {
+    ExitStatus.OK: "done",
+    ExitStatus.ERROR: "error",
+    ExitStatus.USAGE: "usage or settings error",
+    ExitStatus.BUSY: "another run of the same two accounts is going on (nothing was done)",
+    ExitStatus.PAUSED: "paused: Spotify asked to wait (run it again after the time shown)",
+    ExitStatus.INTERRUPTED: "interrupted (state saved: run it again to resume)",
+}
+"""What each exit code means, as every command's --help says it (the README's table says
+the same at more length)."""
 
 
 class TransferError(Exception):
@@ -130,6 +143,25 @@ class OutcomeUnknown(TransferError):
 class StalePlan(TransferError):
     """Another run changed the target after this plan was read: applying the plan could do
     again what that run did. Nothing was sent; plan again."""
+
+
+DISK_FULL_ADVICE = (
+    "Free some space (or set SPOTIFY_TRANSFER_HOME to a folder on another disk) and run the "
+    "same command again: what was done before is recorded, and nothing is done twice."
+)
+
+
+class DiskFull(TransferError):
+    """A file could not be written for want of space (ENOSPC, a disk quota). The file being
+    written is left as it was; what the journal recorded before stays."""
+
+    def __init__(self, message: str, advice: str | None = DISK_FULL_ADVICE) -> None:
+        super().__init__(message, advice)
+
+
+def is_disk_full(error: OSError) -> bool:
+    """Whether ``error`` says the disk or the user's quota is full."""
+    return error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class JournalError(TransferError):

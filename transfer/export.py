@@ -265,10 +265,15 @@ def default_snapshot_path(home: Path, account_id: str, moment: datetime) -> Path
     return home / "snapshots" / f"{safe_id}-{stamp}.json"
 
 
+def snapshot_json(library: Library) -> str:
+    """The snapshot document of ``library``, as ``export`` writes it."""
+    return library.model_dump_json(indent=2)
+
+
 def write_snapshot(library: Library, path: Path) -> None:
     """Write ``library`` as JSON, atomically: no half-written snapshot is ever left at
     ``path``."""
-    write_atomically(path, library.model_dump_json(indent=2).encode(), "snapshot")
+    write_atomically(path, snapshot_json(library).encode(), "snapshot")
 
 
 def load_snapshot(path: Path) -> Library:

@@ -374,3 +374,39 @@ def test_the_plan_shown_is_the_plan_applied(serve: Callable[..., Any]) -> None:
         playlist["adding"] for playlist in planned["playlists"])
     liked = len(tiny_seed().libraries[SOURCE_USER].tracks)
     assert ceil(liked / 40) <= Counter(e.path_template for e in writes)["/me/library"]
+
+
+def test_a_playlist_without_a_name_is_copied_as_untitled_and_the_plan_shows_the_names(
+    point_at: Callable[[SandboxServer], Settings], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The plan shows the name each copy is created with (name_prefix applied), and a source
+    playlist with no name (Spotify refuses to create one) gets a placeholder, said in the plan
+    and the report."""
+    seed = tiny_seed()
+    seed.playlists.append(Playlist(id="plNoName", owner_id=SOURCE_USER, name="", entries=[
+        PlaylistEntry(uri="spotify:track:tr01", added_at="2021-04-01T10:00:00Z",
+                      added_by=SOURCE_USER)]))
+    seed.libraries[SOURCE_USER].playlists.append("plNoName")
+    monkeypatch.setenv("SPOTIFY_TRANSFER_TRANSFER__NAME_PREFIX", "Old: ")
+    with SandboxServer(seed, port=0) as server:
+        settings = point_at(server)
+        named = next(p.name for p in seed.playlists if p.owner_id == SOURCE_USER and p.name)
+        planned = run_cli("plan")
+        assert planned.exit_code == 0, planned.output
+        assert f"create    “Old: {named}” (from “{named}”)" in planned.stdout
+        assert "create    “Old: Untitled playlist” (its source has no name)" in planned.stdout
+        assert "plNoName has no name" in planned.stdout
+        document = json.loads(run_cli("plan", "--json").stdout)
+        outline = next(p for p in document["playlists"] if p["source_id"] == "plNoName")
+        assert outline["target_name"] == "Old: Untitled playlist"
+
+        result = run_cli("transfer", "--yes")
+        assert result.exit_code == 0, result.output
+        copy_id = links(settings.home)["plNoName"].target_playlist_id
+        copy = next(p for p in server.state.dump().playlists if p.id == copy_id)
+        assert copy.name == "Old: Untitled playlist"
+        assert [entry.uri for entry in copy.entries] == ["spotify:track:tr01"]
+        report = reports(settings.home)[-1]
+        row = next(p for p in report["playlists"] if p["source_id"] == "plNoName")
+        assert row["target_name"] == "Old: Untitled playlist" and row["status"] == "done"
+        assert any("plNoName has no name" in note for note in report["notes"])

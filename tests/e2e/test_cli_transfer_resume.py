@@ -5,6 +5,7 @@ transfer: nothing missing, nothing doubled, order kept."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import time
@@ -174,12 +175,50 @@ def test_a_spent_quota_pauses_with_exit_75_and_the_next_run_after_it_finishes(
         assert reports(settings.home)[-1]["run"]["complete"]
 
 
+def test_now_tries_a_paused_transfer_early_with_one_request(
+    point_at: Callable[[SandboxServer], Settings],
+) -> None:
+    """``transfer --now`` before the time to resume: one probe; refused, exit 75 again with
+    Spotify's new time (in local time and from now), recorded for ``status``; taken, the run
+    goes on and finishes."""
+    with SandboxServer(covered_seed(), port=0) as server:
+        settings = point_at(server)
+        before = server.state.dump()
+        server.reset_quota()
+        server.set_faults(Faults(quota=20, quota_retry_after=3600))
+        assert run_cli("transfer", "--yes").exit_code == ExitStatus.PAUSED
+        first = reports(settings.home)[-1]["run"]["resume_at"]
+
+        server.reset_quota()
+        server.set_faults(Faults(quota=0, quota_retry_after=7200))  # Spotify's new answer
+        server.request_log.reset()
+        refused = run_cli("transfer", "--yes", "--now")
+        assert refused.exit_code == ExitStatus.PAUSED, refused.output
+        assert server.request_log.api_total() == 1, "one probe, nothing else"
+        assert server.request_log.writes() == 0
+        status = json.loads(run_cli("status", "--json").stdout)["pairs"][0]["transfer"]
+        again = datetime.fromisoformat(status["resume_at"])
+        assert again - datetime.fromisoformat(first) > timedelta(minutes=50), "the new time kept"
+        assert f"Resume after {again.astimezone():%Y-%m-%d %H:%M:%S %Z} (in 2 h)" \
+            in refused.stderr
+        assert "--now` tries sooner" in refused.stderr
+        assert "Traceback" not in refused.output
+
+        server.set_faults(Faults())
+        server.reset_quota()
+        taken = run_cli("transfer", "--yes", "--now")
+        assert taken.exit_code == 0, taken.output
+        assert "Run 1 is paused" in taken.stdout
+        assert_transferred(before, server.state.dump(), links(settings.home))
+        assert reports(settings.home)[-1]["run"]["complete"]
+
+
 def with_clock(make: Callable[..., Engine], moment: datetime) -> Callable[..., Engine]:
     """``make_engine`` whose engine believes it is ``moment`` (time passed since the pause)."""
 
     def make_later(env: Environment, chosen: pair.Pair, journal: Journal,
-                   selection: Selection | None = None) -> Engine:
-        engine = make(env, chosen, journal, selection)
+                   selection: Selection | None = None, **options: bool) -> Engine:
+        engine = make(env, chosen, journal, selection, **options)
         engine.clock = lambda: moment
         return engine
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +17,9 @@ from tests.conftest import SOURCE_USER, log_in_headless, make_adapter
 from tests.e2e.seed_expectations import SeedView, moment
 from transfer.cli import cli
 from transfer.config import Settings
-from transfer.errors import ExitStatus
+from transfer.errors import ConfigError, ExitStatus
 from transfer.export import load_snapshot, read_library
+from transfer.files import write_atomically
 from transfer.models import Library
 from transfer.sandbox.builtin import builtin_seed
 from transfer.sandbox.server import SandboxServer
@@ -143,3 +146,46 @@ def test_export_without_log_in_says_how_to_log_in(sandbox_env: Settings) -> None
     assert result.exit_code == ExitStatus.ERROR
     assert "not logged in" in result.output
     assert "spotify-transfer login source" in result.output
+
+
+def test_export_to_standard_output_prints_only_the_document_there(
+    point_at: Callable[[SandboxServer], Settings], small_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    settings = point_at(small_sandbox)
+    result = CliRunner().invoke(cli, ["export", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["account"]["id"] == SOURCE_USER
+    assert "Exported" in result.stderr and "standard output" in result.stderr
+    assert not (settings.home / "snapshots").exists(), "no file written"
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("kind", ["symbolic link", "FIFO", "symbolic link to a device"])
+def test_export_refuses_to_replace_anything_but_a_regular_file(
+    point_at: Callable[[SandboxServer], Settings], small_sandbox: SandboxServer, tmp_path: Path,
+    kind: str,
+) -> None:
+    point_at(small_sandbox)
+    kept = tmp_path / "kept.json"
+    kept.write_text("precious")
+    output = tmp_path / "out.json"
+    if kind == "FIFO":
+        os.mkfifo(output)
+    else:
+        output.symlink_to("/dev/null" if "device" in kind else kept)
+    small_sandbox.request_log.reset()
+    result = CliRunner().invoke(cli, ["export", "-o", str(output)])
+    assert result.exit_code == ExitStatus.USAGE, result.output
+    said = "a FIFO" if kind == "FIFO" else "a symbolic link"
+    assert f"{output} is {said}, not a regular file" in result.stderr
+    assert "Traceback" not in result.output
+    assert small_sandbox.request_log.api_total() == 0, "refused before reading"
+    assert output.is_symlink() or stat.S_ISFIFO(output.lstat().st_mode), "left as it was"
+    assert kept.read_text() == "precious"
+
+
+def test_a_device_is_never_replaced(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="is a device, not a regular file"):
+        write_atomically(Path("/dev/null"), b"{}", "snapshot")
+    assert stat.S_ISCHR(Path("/dev/null").lstat().st_mode)

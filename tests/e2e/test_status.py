@@ -130,7 +130,8 @@ def test_a_paused_transfer_says_when_it_may_resume_and_the_exact_command(
     assert "  Transfer, run 1: paused " in result.output
     assert "Spotify's request quota for this app is spent" in result.output
     when = pause.resume_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
-    assert f"    May resume after {when} (in about 1 h): run `{command}`." in result.output
+    assert (f"    May resume after {when} (in 1 h): run `{command}`, or `{command} --now` to "
+            "try sooner with one request.") in result.output
     assert "left to do" in result.output
     transfer = _status_json("--config", str(config))["pairs"][0]["transfer"]
     assert transfer["state"] == "paused" and transfer["may_resume_now"] is False

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SOURCE_USER, TARGET_USER, make_adapter, use_sandbox
-from tests.e2e.cli_support import run_cli, start_cli
+from tests.e2e.cli_support import reports, run_cli, start_cli
 from transfer.config import load_settings
 from transfer.errors import ExitStatus
 from transfer.journal import Journal, journal_path
@@ -27,7 +28,7 @@ from transfer.sync.scheduling import EXAMPLE, crontab, systemd_service, systemd_
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-LINE = re.compile(r"^sync alex\.old -> alex\.new: (.+), (\d+) removed, (\d+) calls?, (.+)$")
+LINE = re.compile(r"^sync alex\.old -> alex\.new: (.+), ([\d,]+) removed, ([\d,]+) calls?, (.+)$")
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def test_two_sync_processes_never_overlap(headless: SandboxServer, transfer_home
 
 
 def test_a_long_retry_after_pauses_with_exit_75_until_its_time(
-        headless: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> None:
+        headless: SandboxServer, monkeypatch: pytest.MonkeyPatch, transfer_home: Path) -> None:
     assert run_cli("sync").exit_code == ExitStatus.OK
     state = headless.state.dump()
     liked = {ref.id for ref in state.libraries[SOURCE_USER].tracks}
@@ -123,6 +124,20 @@ def test_a_long_retry_after_pauses_with_exit_75_until_its_time(
     again = run_cli("sync")
     assert again.exit_code == ExitStatus.PAUSED, again.output
     assert headless.request_log.api_total() == 0, "nothing is sent before the time to resume"
+
+    headless.set_faults(Faults(quota=0, quota_retry_after=5400))
+    refused = run_cli("sync", "--now")
+    assert refused.exit_code == ExitStatus.PAUSED, refused.output
+    assert headless.request_log.api_total() == 1, "--now: one probe, refused"
+    assert "(in 1 h 30 min)" in _line(refused.stdout).group(4)
+    assert "(in 1 h 30 min)" in log_path(transfer_home).read_text(encoding="utf-8")
+    headless.set_faults(Faults())
+    headless.reset_quota()
+    taken = run_cli("sync", "--now")
+    assert taken.exit_code == ExitStatus.OK, taken.output
+    assert _line(taken.stdout).group(4) == "done"
+    held = {ref.id for ref in headless.state.dump().libraries[TARGET_USER].tracks}
+    assert {uri.split(":")[2] for uri in new} <= held, "the paused run's saves went through"
 
 
 def test_usage_errors(headless: SandboxServer) -> None:
@@ -175,3 +190,64 @@ def test_the_shipped_scheduler_files_are_the_ones_the_tool_writes() -> None:
     assert (config / "spotify-transfer.cron").read_text() == crontab(EXAMPLE)
     assert (config / "spotify-transfer-sync.service").read_text() == systemd_service(EXAMPLE)
     assert (config / "spotify-transfer-sync.timer").read_text() == systemd_timer()
+
+
+def test_a_mirror_refuses_a_category_mostly_removed_and_reports_removals_as_removed(
+        headless: SandboxServer, transfer_home: Path) -> None:
+    """3 of the 5 Liked Songs going is 60% of them but a tenth of what the tool added: refused
+    for the Liked Songs; forced, the removals are "removed" in the line, the report and status,
+    never "saved"."""
+    assert run_cli("sync").exit_code == ExitStatus.OK
+    liked = headless.state.dump().libraries[SOURCE_USER].tracks
+    gone = [f"spotify:track:{ref.id}" for ref in liked[:3]]
+    make_adapter(load_settings(), "source", []).remove_from_library(gone)
+    headless.request_log.reset()
+    refused = run_cli("sync", "--mirror")
+    assert refused.exit_code == ExitStatus.ERROR, refused.output
+    assert "3 of the 5 liked songs" in refused.stderr and "60%" in refused.stderr
+    assert "in any one category" in refused.stderr and "--force" in refused.stderr
+    assert headless.request_log.writes() == 0
+
+    forced = run_cli("sync", "--mirror", "--force")
+    assert forced.exit_code == ExitStatus.OK, forced.output
+    assert _line(forced.stdout).group(2) == "3"
+    kept = {ref.id for ref in headless.state.dump().libraries[TARGET_USER].tracks}
+    assert not kept & {uri.split(":")[2] for uri in gone}
+    report = reports(transfer_home)[-1]
+    row = next(row for row in report["categories"] if row["category"] == "liked_songs")
+    assert (row["done"], row["removed"]) == (0, 3)
+    assert report["summary"]["removed"] == 3 and report["summary"]["done"] == 0
+    html = next(transfer_home.rglob(f"{report['run']['id']}-*.html")).read_text()
+    assert "Removed" in html
+    status = run_cli("status")
+    sync_part = status.stdout.split("Sync, run")[1]
+    line = next(text for text in sync_part.splitlines() if "Liked Songs" in text)
+    assert line.split() == ["Liked", "Songs", "3", "removed"], line
+
+
+def test_schedule_writes_the_variables_file_without_tokens_unless_asked(
+        headless: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "jobs" / "sync.env"
+    wrote = run_cli("schedule", "cron", "--env-file", str(path))
+    assert wrote.exit_code == ExitStatus.OK, wrote.output
+    text = path.read_text()
+    assert f'SPOTIFY_TRANSFER_CLIENT_ID="{headless.client_id}"' in text
+    assert "REFRESH_TOKEN" not in text and "sandbox-refresh" not in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "Left out SPOTIFY_TRANSFER_SOURCE_REFRESH_TOKEN" in wrote.stderr
+    assert str(path) in wrote.stdout, "the job reads that very file"
+
+    checked = run_cli("schedule", "systemd", "--env-file", str(path))
+    assert "already sets what the job needs" in checked.stderr
+    assert path.read_text() == text
+
+    with_tokens = run_cli("schedule", "cron", "--env-file", str(path), "--with-tokens")
+    assert with_tokens.exit_code == ExitStatus.OK, with_tokens.output
+    assert headless.refresh_token(SOURCE_USER) in path.read_text()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+    monkeypatch.delenv("SPOTIFY_TRANSFER_CLIENT_ID")
+    missing = run_cli("schedule", "cron", "--env-file", str(tmp_path / "new.env"))
+    assert missing.exit_code == ExitStatus.USAGE
+    assert "needs the app's client id" in missing.stderr
+    assert not (tmp_path / "new.env").exists()

@@ -11,10 +11,11 @@ import sqlite3
 from collections.abc import Callable
 from math import ceil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import SOURCE_USER, TARGET_USER
+from tests.conftest import SOURCE_USER, TARGET_USER, small_seed
 from tests.reliability.conftest import Served
 from tests.reliability.expectation import assert_target_exact
 from tests.reliability.seeds import (
@@ -143,6 +144,50 @@ def test_a_wrong_setting_in_the_environment_names_the_variable(serve: Serve) -> 
     served.tool.settings["NETWORK__REQUEST_TIMEOUT"] = "soon"
     result = served.tool.invoke(TRANSFER_ARGS)
     assert_clear(result, ExitStatus.USAGE, "SPOTIFY_TRANSFER_NETWORK__REQUEST_TIMEOUT")
+    assert served.log.total() == 0
+
+
+def test_a_settings_file_that_is_not_utf8_is_named(serve: Serve, tmp_path: Path) -> None:
+    served = serve(tiny_seed())
+    config = tmp_path / "settings.toml"
+    config.write_bytes('[transfer]\nname_prefix = "Copie de "\n# é\n'.encode("latin-1"))
+    result = served.tool.invoke(["--config", str(config), *TRANSFER_ARGS])
+    assert_clear(result, ExitStatus.USAGE, str(config), "not UTF-8", "Save it again as UTF-8")
+    assert served.log.total() == 0
+    assert config.read_bytes().endswith(b"\xe9\n"), "the file is left as it was"
+
+
+@pytest.mark.parametrize(("variable", "value", "fragments"), [
+    ("TRANSFER__CATEGORIES", "playlists,liked_songs",
+     ("SPOTIFY_TRANSFER_TRANSFER__CATEGORIES", "not JSON", '["playlists", "liked_songs"]')),
+    ("TRANSFER__EXCLUDE_PLAYLISTS", "Work*", ("SPOTIFY_TRANSFER_TRANSFER__EXCLUDE_PLAYLISTS",)),
+    ("NETWORK", "fast", ("SPOTIFY_TRANSFER_NETWORK", "not JSON")),
+    ("REDIRECT_URI", "http://127.0.0.1:99999/callback",
+     ("SPOTIFY_TRANSFER_REDIRECT_URI", "port", "65535")),
+])
+def test_a_setting_from_the_environment_that_cannot_be_read_names_the_variable(
+    serve: Serve, variable: str, value: str, fragments: tuple[str, ...],
+) -> None:
+    served = serve(tiny_seed())
+    served.tool.settings[variable] = value
+    for command in (TRANSFER_ARGS, ["login", "source", "--no-browser"]):
+        result = served.tool.invoke(command)
+        assert_clear(result, ExitStatus.USAGE, *fragments)
+    assert served.log.total() == 0
+
+
+@pytest.mark.parametrize(("every", "fragment"), [
+    ("99999999999d", "too long"),
+    ("9" * 5000 + "s", "too long"),
+    ("367d", "at most 366d"),
+    ("20s", "too often"),
+])
+def test_a_sync_interval_out_of_range_is_refused_before_any_request(
+    serve: Serve, every: str, fragment: str,
+) -> None:
+    served = serve(tiny_seed())
+    result = served.tool.invoke(["sync", "--every", every])
+    assert_clear(result, ExitStatus.USAGE, fragment)
     assert served.log.total() == 0
 
 
@@ -320,4 +365,44 @@ def test_an_empty_library_moves_nothing_and_says_so(serve: Serve) -> None:
     result = served.tool.invoke(TRANSFER_ARGS)
     assert result.returncode == 0, result.stderr
     assert served.log.writes() == 0
+    served.assert_exact()
+
+
+def _fill_the_disk_of_the_journal(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """What makes the disk under the journal full from the moment it is called: every SQLite
+    connection opened since is held to the pages its database has then (``max_page_count``),
+    so the next write that needs one more page fails as on a full disk, with SQLite's own
+    SQLITE_FULL ("database or disk is full")."""
+    connections: list[sqlite3.Connection] = []
+    connect = sqlite3.connect
+
+    def connecting(*arguments: Any, **options: Any) -> sqlite3.Connection:
+        connection = connect(*arguments, **options)
+        connections.append(connection)
+        return connection
+
+    def fill() -> None:
+        for connection in connections:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed since
+                pages = connection.execute("PRAGMA page_count").fetchone()[0]
+                connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    monkeypatch.setattr(sqlite3, "connect", connecting)
+    return fill
+
+
+def test_a_disk_full_mid_run_says_so_keeps_the_journal_and_the_next_run_finishes(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    served = serve(small_seed())
+    fill = _fill_the_disk_of_the_journal(monkeypatch)
+    served.log.on(on_request("PUT", "/me/library"), fill)
+    stopped = served.tool.invoke(TRANSFER_ARGS)
+    assert_clear(stopped, ExitStatus.ERROR, "Disk full", str(_journal(served)),
+                 "run the same command again")
+    assert served.log.triggered, "the disk was filled during the run"
+    monkeypatch.undo()
+    resumed = served.tool.invoke(TRANSFER_ARGS)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming" in resumed.stdout
     served.assert_exact()

@@ -168,3 +168,28 @@ def test_a_lost_add_to_a_long_copy_is_checked_by_reading_a_few_pages_not_the_cop
     source_pages = 2000 // 50
     assert lost >= 3
     assert reads <= source_pages + 3 * lost, (reads, lost)
+
+
+def test_now_with_log_ins_from_the_environment_sends_one_probe_and_nothing_else(
+    serve: Callable[..., Served],
+) -> None:
+    """As on a server (refresh tokens in the environment, no log-in stored before): a transfer
+    paused by a spent quota, then ``transfer --now`` while it is still spent: one request,
+    exit 75 again; once the quota is back, ``--now`` finishes the job exactly."""
+    served = serve(tiny_seed())
+    served.server.set_faults(Faults(quota=20, quota_retry_after=3600))
+    paused = served.tool.invoke([*TRANSFER[2:]])
+    assert paused.returncode == ExitStatus.PAUSED, paused.stderr
+    assert served.log.writes() > 0, "paused while applying, not while reading"
+    served.server.reset_quota()
+    served.server.set_faults(Faults(quota=0, quota_retry_after=3600))
+    served.log.reset()
+    refused = served.tool.invoke([*TRANSFER[2:], "--now"])
+    assert refused.returncode == ExitStatus.PAUSED, refused.stderr
+    assert served.log.api_total() == 1 and served.log.writes() == 0
+    assert "Resume after" in refused.stderr and "(in 1 h)" in refused.stderr
+    served.server.set_faults(Faults())
+    served.server.reset_quota()
+    finished = served.tool.invoke([*TRANSFER[2:], "--now"])
+    assert finished.returncode == 0, finished.stderr
+    served.assert_exact()

@@ -19,7 +19,7 @@ def test_sandbox_command_prints_settings_serves_and_dumps(tmp_path: Path) -> Non
     seed_file.write_text(tiny_seed().model_dump_json(), encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "transfer", "sandbox", "--seed", str(seed_file), "--port", "0",
-         "--dump", str(dump_file), "--spotify-like-limits", "--latency", "0.01"],
+         "--dump", str(dump_file), "--spotify-like-limits", "--latency", "10"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -38,7 +38,7 @@ def test_sandbox_command_prints_settings_serves_and_dumps(tmp_path: Path) -> Non
                             headers=headers, timeout=5).status_code == 200
         faults = requests.get(accounts + "/_sandbox/faults", timeout=5).json()
         assert (faults["rate_limit"], faults["cover_rate_limit"], faults["latency"]) == (
-            SPOTIFY_LIKE_RATE_LIMIT, SPOTIFY_LIKE_COVER_LIMIT, 0.01)
+            SPOTIFY_LIKE_RATE_LIMIT, SPOTIFY_LIKE_COVER_LIMIT, 0.01), "--latency 10 is 10 ms"
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)
@@ -93,3 +93,17 @@ def _read_settings(process: subprocess.Popen[str]) -> dict[str, str]:
         if "Ctrl-C" in line:
             return settings
     raise AssertionError("the sandbox command stopped before printing its settings")
+
+
+def test_latency_is_in_milliseconds_in_every_help() -> None:
+    from click.testing import CliRunner
+
+    from transfer.cli import cli
+
+    for command in ("sandbox", "demo"):
+        help_text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert "--latency FLOAT RANGE Milliseconds" in help_text, (command, help_text)
+    benchmarks = subprocess.run([sys.executable, "-m", "benchmarks", "--help"], text=True,
+                                capture_output=True, timeout=60, check=True,
+                                cwd=Path(__file__).resolve().parents[2])
+    assert "--latency LATENCY emulated latencies in ms" in " ".join(benchmarks.stdout.split())

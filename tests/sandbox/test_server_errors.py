@@ -76,6 +76,9 @@ TRACKS_101 = [f"spotify:track:tr{1 + n % 11:02d}" for n in range(101)]
     ("PUT", "/me/library", {"params": {"uris": "spotify:track:doesnotexist"}}),
     ("POST", "/me/playlists", {"json": {"public": False}}),
     ("POST", "/me/playlists", {"json": {"name": "x", "collaborative": True}}),
+    ("POST", "/me/playlists", {"json": {"name": ""}}),
+    ("POST", "/me/playlists", {"json": {"name": "  "}}),
+    ("PUT", "/playlists/plOwn1", {"json": {"name": " "}}),
     ("PUT", "/playlists/plOwn1", {"json": {"name": 5}}),
     ("PUT", "/playlists/plOwn1/images", {"data": b"not base64 !!"}),
 ])

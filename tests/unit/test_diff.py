@@ -419,3 +419,14 @@ def test_calls_are_counted_per_endpoint() -> None:
         "POST /me/playlists": 1, "POST /playlists/{playlist_id}/items": ceil(250 / 100),
         "PUT /playlists/{playlist_id}/images": 1, "PUT /me/library": 2,
     }
+
+
+def test_a_copy_of_a_playlist_without_a_name_gets_the_placeholder() -> None:
+    from transfer.plan import PlanOptions
+    from transfer.plan.options import UNTITLED
+
+    options = PlanOptions(name_prefix="Old: ", name_suffix=" (2019)")
+    assert options.target_name("Road") == "Old: Road (2019)"
+    assert options.target_name("") == f"Old: {UNTITLED} (2019)"
+    assert options.target_name("  \t") == f"Old: {UNTITLED} (2019)"
+    assert PlanOptions().target_name("") == "Untitled playlist"

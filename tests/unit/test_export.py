@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.spotify_fakes import API, Handler, Reply, Sent, paged, rig
-from transfer.errors import InputError
+from transfer.errors import DiskFull, InputError
 from transfer.export import default_snapshot_path, load_snapshot, read_library, write_snapshot
 from transfer.models import SCHEMA_VERSION, Account, Library
 from transfer.progress import TqdmLoggingHandler, TqdmProgress, logging_above_bars
@@ -128,7 +128,7 @@ def test_snapshot_write_failure_leaves_the_old_file(tmp_path: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("transfer.files.os.replace", broken_replace)
-    with pytest.raises(Exception, match="No space left"):
+    with pytest.raises(DiskFull, match="Disk full: cannot write the snapshot"):
         write_snapshot(sample_library(), path)
     assert path.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["snap.json"]

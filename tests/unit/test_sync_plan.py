@@ -28,6 +28,7 @@ from transfer.plan import (
     refusal,
 )
 from transfer.plan.copies import CopyTarget, kept_positions, mirrored, new_ones_appended
+from transfer.plan.mirror import FEWEST_JUDGED, Share
 
 TARGET = library("alex.new")
 SYNC = PlanOptions(sync=True)
@@ -130,7 +131,9 @@ def test_a_mirror_takes_out_what_the_source_took_out() -> None:
     assert isinstance(removal, RemovePlaylistItems)
     assert removal.uris == tuple(tracks("t", 5)[3:]) and removal.target_playlist_id == "copy1"
     assert plan.playlists[0].removing == 2
-    assert plan.mirror == MirrorOutline(removing=2, held=0)
+    assert plan.mirror is not None
+    assert (plan.mirror.removing, plan.mirror.held) == (2, 0)
+    assert plan.mirror.categories[Category.PLAYLISTS] == Share(removing=2, held=0)
 
 
 def test_a_copy_changed_in_the_target_account_is_left_alone_even_by_a_mirror() -> None:
@@ -178,7 +181,8 @@ def test_a_category_not_read_in_full_loses_nothing() -> None:
     mirror = MirrorInput(held={Category.ALBUMS: frozenset({"spotify:album:a"})},
                          totals={Category.ALBUMS: 7})
     plan = diff(library(), TARGET, MIRROR, {}, mirror)
-    assert not plan.removals and plan.mirror == MirrorOutline(removing=0, held=1)
+    assert not plan.removals and plan.mirror is not None
+    assert (plan.mirror.removing, plan.mirror.held) == (0, 1)
 
 
 def test_the_refusal() -> None:
@@ -229,3 +233,34 @@ def test_a_playlist_with_an_unreadable_entry_is_not_mirrored() -> None:
                    for write in plan.writes)
     (append,) = [w for w in plan.writes if isinstance(w, AddPlaylistItems)]
     assert append.uris == ("spotify:track:new",)
+
+
+def test_the_share_is_held_to_each_category_too() -> None:
+    """90% of the Liked Songs going is refused even when they are a sliver of the whole."""
+    outline = MirrorOutline(removing=9, held=1000, categories={
+        Category.LIKED_SONGS: Share(removing=9, held=10),
+        Category.ALBUMS: Share(removing=0, held=990),
+    })
+    reason = refusal(outline, 0.25)
+    assert reason is not None and "liked songs" in reason and "90%" in reason, reason
+    assert "in any one category" in reason
+    assert refusal(outline, 0.95) is None
+
+
+def test_a_category_losing_a_couple_of_items_is_judged_with_the_whole() -> None:
+    outline = MirrorOutline(removing=FEWEST_JUDGED - 1, held=100, categories={
+        Category.SHOWS: Share(removing=FEWEST_JUDGED - 1, held=FEWEST_JUDGED),
+    })
+    assert refusal(outline, 0.25) is None
+
+
+def test_the_plan_counts_removals_per_category() -> None:
+    liked = frozenset(f"spotify:track:t{number}" for number in range(10))
+    mirror = MirrorInput(held={Category.LIKED_SONGS: liked},
+                         present={Category.LIKED_SONGS: frozenset({"spotify:track:t0"})},
+                         totals={Category.LIKED_SONGS: 1})
+    plan = diff(library(), TARGET, MIRROR, {}, mirror)
+    assert plan.mirror is not None
+    assert plan.mirror.categories[Category.LIKED_SONGS] == Share(removing=9, held=10)
+    reason = refusal(plan.mirror, 0.25)
+    assert reason is not None and "9 of the 10 liked songs" in reason

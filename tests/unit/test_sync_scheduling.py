@@ -124,3 +124,11 @@ def test_the_summary_line() -> None:
     assert nothing == "sync a -> b: nothing new, 0 removed, 1 call, done"
     assert summary_line(None, None, Changes(failed=2), 0, "failed: x").endswith(
         "0 removed, 2 failed, 0 calls, failed: x")
+
+
+def test_the_summary_line_writes_thousands_as_the_plan_and_the_summary_do() -> None:
+    changes = Changes(saved=Counter({Category.LIKED_SONGS: 12_345}), created=1,
+                      created_items=10_000, removed=1_500)
+    line = summary_line(Account(id="a"), Account(id="b"), changes, 2_826, "done")
+    assert line == ("sync a -> b: +12,345 liked, +1 playlist (10,000 items), 1,500 removed, "
+                    "2,826 calls, done")

@@ -114,7 +114,7 @@ def test_a_done_removal_forgets_the_items_and_the_copy(journal: Journal) -> None
         journal.mark_done(run_id, action.key)
     journal.finish_run(run_id, RunState.DONE)
     assert journal.added() == [] and journal.links() == {}
-    assert journal.counts(run_id)[Category.LIKED_SONGS.value] == {"done": 130}
+    assert journal.counts(run_id)[Category.LIKED_SONGS.value] == {"removed": 130}
     again = diff(SOURCE, TARGET, links=journal.links())
     assert not any(skip.reason is SkipReason.COPY_REMOVED for skip in again.skips), \
         "a transfer after an undo makes a new copy"

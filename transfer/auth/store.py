@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from transfer.errors import AuthError, ConfigError
+from transfer.errors import AuthError, ConfigError, DiskFull, is_disk_full
 from transfer.private import private_folder
 from transfer.spotify.oauth import TokenInfo
 
@@ -93,6 +93,9 @@ class TokenStore:
         except OSError as error:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
+            if is_disk_full(error):
+                raise DiskFull(f"Disk full: cannot save the log-in of the {account} account in "
+                               f"{self.directory}.") from None
             raise ConfigError(
                 f"Cannot save the log-in of the {account} account in {self.directory}: "
                 f"{error.strerror}",

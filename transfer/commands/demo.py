@@ -26,6 +26,7 @@ from urllib.parse import urlencode, urlsplit
 import click
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.config import Settings
 from transfer.environment import Environment
 from transfer.errors import ConfigError
@@ -56,9 +57,10 @@ class DemoSettings(Settings):
         return (init_settings,)
 
 
-@click.command("demo")
+@click.command("demo", epilog=exit_codes())
 @click.option("--latency", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              help="Milliseconds the sandbox adds to each API answer.")
+              help="Milliseconds the sandbox adds to every API request (as `sandbox "
+                   "--latency` and the benchmarks take it).")
 @click.option("--faults", is_flag=True,
               help="Turn on a mild realistic mix of faults (some 429s and 5xx) to see the "
                    "transfer get past them.")

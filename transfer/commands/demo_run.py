@@ -93,11 +93,12 @@ class DemoRun:
         self.say(f"The sandbox at {self.server.base_url} plays Spotify with made-up accounts:")
         self.say(f"  source  Alex (old account) ({SOURCE_USER}): "
                  f"{plural(len(facts.playlist_ids), 'playlist')} "
-                 f"({len(facts.owned_playlist_ids)} of them owned, "
+                 f"({number(len(facts.owned_playlist_ids))} of them owned, "
                  f"{number(facts.owned_entries)} entries), "
-                 f"{number(facts.liked_songs)} Liked Songs, {facts.saved_albums} albums, "
-                 f"{facts.followed_artists} artists, {facts.saved_shows} shows, "
-                 f"{facts.saved_episodes} episodes, {facts.saved_audiobooks} audiobooks")
+                 f"{number(facts.liked_songs)} Liked Songs, {number(facts.saved_albums)} albums, "
+                 f"{number(facts.followed_artists)} artists, {number(facts.saved_shows)} shows, "
+                 f"{number(facts.saved_episodes)} episodes, "
+                 f"{number(facts.saved_audiobooks)} audiobooks")
         self.say(f"  target  Alex ({TARGET_USER}): empty")
         where = self.env.settings.home
         self.say(f"The tool's state (tokens, journal, reports) goes to {where}"
@@ -156,7 +157,7 @@ class DemoRun:
                  f"{number(document.api_calls.writes)} writes); the least any tool could use "
                  f"is {number(least)} ({(used - least) / least:+.1%}).")
         if injected:
-            kinds = ", ".join(f"{count} × {FAULT_NAMES.get(kind, kind)}"
+            kinds = ", ".join(f"{number(count)} × {FAULT_NAMES.get(kind, kind)}"
                               for kind, count in injected.most_common())
             self.say(f"The sandbox injected {plural(sum(injected.values()), 'fault')} ({kinds}) "
                      "in the plan and the transfer; the retries and checks they caused are in "

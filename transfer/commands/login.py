@@ -6,11 +6,13 @@ import webbrowser
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.environment import Environment
+from transfer.errors import ExitStatus
 from transfer.render.safe import echo, safe_name
 
 
-@click.command("login")
+@click.command("login", epilog=exit_codes(ExitStatus.PAUSED))
 @click.argument("account", type=click.Choice(["source", "target"]))
 @click.option("--no-browser", is_flag=True,
               help="Print the address to open and read back the address the browser went to.")

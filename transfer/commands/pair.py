@@ -59,21 +59,32 @@ class Pair:
         return sum(sum(adapter.calls.values()) for adapter in self.adapters())
 
 
-def open_pair(env: Environment, snapshot: Path | None) -> Pair:
+def open_pair(env: Environment, snapshot: Path | None, known: bool = False) -> Pair:
     """Who the source and target are; ``AccountMixup`` when they are the same user.
 
     A source file (``snapshot``: a snapshot or any format ``transfer.sources`` reads) is read
-    first, so a bad file is refused before any request is made.
+    first, so a bad file is refused before any request is made. With ``known`` the users
+    recorded with the log-ins are taken without asking Spotify (as a sync does), so that
+    ``--now`` sends its one probe and nothing before it.
     """
+    from transfer.sync.users import identify
+
+    def user(adapter: SpotifyAdapter, account: str) -> Account:
+        if known:
+            return identify(adapter, env.tokens(account), env.settings)
+        found = adapter.me()
+        env.tokens(account).remember_user(found.id, found.display_name)  # for a later --now
+        return found
+
     source_file = read_source(snapshot) if snapshot is not None else None
     if source_file is not None:
         source_account = source_file.library.account
         source = None
     else:
         source = env.adapter("source")
-        source_account = source.me()
+        source_account = user(source, "source")
     target = env.adapter("target")
-    target_account = target.me()
+    target_account = user(target, "target")
     check_accounts(source_account, target_account)
     return Pair(target, source_account, target_account, source, snapshot, source_file)
 
@@ -123,7 +134,7 @@ def open_journal(settings: Settings, pair: Pair, create: bool = True) -> Iterato
 
 
 def make_engine(env: Environment, pair: Pair, journal: Journal,
-                selection: Selection | None = None) -> Engine:
+                selection: Selection | None = None, try_now: bool = False) -> Engine:
     """The pair's engine; with a ``selection``, its choices replace the settings' and each run
     begun keeps it for the next."""
     options = plan_options(env.settings)
@@ -132,7 +143,7 @@ def make_engine(env: Environment, pair: Pair, journal: Journal,
     library = pair.source_file.library if pair.source_file is not None else None
     return Engine(target=pair.target, journal=journal, source=pair.source,
                   snapshot=pair.snapshot, source_library=library, options=options,
-                  selection=selection)
+                  selection=selection, try_now=try_now)
 
 
 def prepare(env: Environment, engine: Engine, searches: int = 0) -> PreparedPlan:

@@ -11,15 +11,17 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.commands.selecting import selection_flags
 from transfer.environment import Environment
+from transfer.errors import ExitStatus
 from transfer.render.safe import echo
 
 if TYPE_CHECKING:
     from transfer.plan.selection import Selection
 
 
-@click.command("plan")
+@click.command("plan", epilog=exit_codes(ExitStatus.PAUSED))
 @click.option("--json", "as_json", is_flag=True,
               help="Print the versioned JSON document (docs/plan-json.md) instead of text.")
 @click.option("--from-snapshot", "snapshot", default=None,

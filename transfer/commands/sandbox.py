@@ -13,6 +13,7 @@ from typing import cast
 import click
 from pydantic import ValidationError
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.errors import ConfigError, InputError
 from transfer.files import write_atomically
 from transfer.sandbox.faults import SPOTIFY_LIKE_COVER_LIMIT, SPOTIFY_LIKE_RATE_LIMIT, Faults
@@ -87,7 +88,7 @@ def wait_for_stop() -> None:
             signal.signal(sig, handler)
 
 
-@click.command("sandbox")
+@click.command("sandbox", epilog=exit_codes())
 @click.option("--seed", "seed_path", type=click.Path(dir_okay=False, path_type=Path),
               help="A JSON seed (the sandbox state document). Default: the built-in library.")
 @click.option("--port", type=int, default=DEFAULT_PORT, show_default=True,
@@ -106,10 +107,11 @@ def wait_for_stop() -> None:
               help="Seconds an access token lasts.")
 @click.option("--rng-seed", type=int, default=0, show_default=True,
               help="Seed of the fault decisions (same seed, same faults).")
-@click.option("--latency", type=click.FloatRange(min=0), default=0.0,
-              help="Seconds added to every API request.")
+@click.option("--latency", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Milliseconds added to every API request (as demo and the benchmarks take "
+                   "it).")
 @click.option("--latency-jitter", type=click.FloatRange(min=0), default=0.0,
-              help="Up to this many random seconds more.")
+              show_default=True, help="Up to this many random milliseconds more.")
 @click.option("--spotify-like-limits", is_flag=True,
               help=f"Rate limits like Spotify's (estimated): {SPOTIFY_LIKE_RATE_LIMIT} requests "
                    f"and {SPOTIFY_LIKE_COVER_LIMIT} cover uploads per 30 s.")
@@ -156,7 +158,7 @@ def command(
         rate_limit = rate_limit or SPOTIFY_LIKE_RATE_LIMIT
         cover_rate_limit = cover_rate_limit or SPOTIFY_LIKE_COVER_LIMIT
     faults = Faults(
-        latency=latency, latency_jitter=latency_jitter, rate_limit=rate_limit,
+        latency=latency / 1000, latency_jitter=latency_jitter / 1000, rate_limit=rate_limit,
         rate_window=rate_window, cover_rate_limit=cover_rate_limit, quota=quota,
         quota_retry_after=quota_retry_after, error_rate=error_rate,
         fail_after_apply_rate=fail_after_apply_rate,

@@ -16,35 +16,43 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.environment import Environment
+from transfer.render.safe import echo
 
 if TYPE_CHECKING:
     from transfer.sync.scheduling import Install
 
 
-@click.command("schedule")
+@click.command("schedule", epilog=exit_codes())
 @click.argument("scheduler", type=click.Choice(["cron", "systemd"]))
 @click.option("--every", metavar="DURATION", default="6h", show_default=True,
               help="How often the sync runs (30m, 6h, 1d).")
 @click.option("--mirror", is_flag=True, help="Schedule `sync --mirror`.")
+@click.option("--with-tokens", is_flag=True,
+              help="Also write the refresh tokens set here (SPOTIFY_TRANSFER_SOURCE_/TARGET_"
+                   "REFRESH_TOKEN) into the variables file; without it they are left out and "
+                   "the job uses the log-ins stored in the state folder.")
 @click.option("--env-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="The file of SPOTIFY_TRANSFER_* variables the job reads "
                    "(default: sync.env in the user config folder).")
 @click.pass_obj
 def command(env: Environment, scheduler: str, every: str, mirror: bool,
-            env_file: Path | None) -> None:
+            env_file: Path | None, with_tokens: bool) -> None:
     """Print how to run `sync` from cron or a systemd timer on this machine, and write the
     file of variables the job reads (mode 600): the client id and the SPOTIFY_TRANSFER_*
-    variables set here, or check that it already sets them."""
+    variables set here (refresh tokens only with --with-tokens), or check that it already
+    sets them."""
     from transfer.sync.durations import parse_duration
-    from transfer.sync.envfile import ensure_env_file, job_variables
+    from transfer.sync.envfile import ensure_env_file, job_variables, tokens_left_out
     from transfer.sync.scheduling import crontab, systemd_service, systemd_timer
 
     interval = parse_duration(every)
     install = this_install(env, env_file, mirror)
-    written = ensure_env_file(Path(install.env_file),
-                              job_variables(os.environ, env.settings.client_id))
-    click.echo(written.describe(), file=env.stderr)
+    variables = job_variables(os.environ, env.settings.client_id, with_tokens)
+    written = ensure_env_file(Path(install.env_file), variables,
+                              tokens_left_out(os.environ, variables))
+    echo(written.describe(), file=env.stderr)
     if scheduler == "cron":
         click.echo(crontab(install, interval), file=env.stdout, nl=False)
         return

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.environment import Environment
-from transfer.errors import JournalError
+from transfer.errors import ExitStatus, JournalError
 from transfer.render.safe import echo
 
 
-@click.command("status")
+@click.command("status", epilog=exit_codes(notes={
+    ExitStatus.ERROR: "a journal could not be read (the other pairs are still shown)",
+}))
 @click.option("--json", "as_json", is_flag=True,
               help="Print the versioned JSON document (docs/status-json.md) instead of text.")
 @click.option("--full", is_flag=True, help="List every item that was not moved.")
@@ -18,8 +21,7 @@ def command(env: Environment, as_json: bool, full: bool) -> None:
     """For each source → target pair: the last transfer and sync (when, done, paused, failed
     or interrupted, what moved per category, what did not and why, when a paused run may
     resume and the command to do it) and the last undo. Reads only the journals under
-    SPOTIFY_TRANSFER_HOME: no request to Spotify. Exit codes: 0, or 1 when a journal could
-    not be read (the other pairs are still shown)."""
+    SPOTIFY_TRANSFER_HOME: no request to Spotify."""
     from transfer.spotify.retry import utc_now
     from transfer.status import StatusContext, collect_status, render_status, render_status_json
 

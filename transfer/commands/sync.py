@@ -4,9 +4,8 @@ schedulers. It follows the selection kept for the pair; one given here replaces 
 
 It never prompts (log-ins come from the stored tokens or the refresh tokens in the
 environment), prints one line per sync (what changed, the calls it cost, how it ended), logs to
-``$SPOTIFY_TRANSFER_HOME/logs/sync.log``, and exits with the contract's codes: 0 done, 1 error,
-2 settings, 73 another sync of the pair was running, 75 paused by Spotify (the next sync
-resumes), 130 interrupted. ``--every`` keeps syncing in a loop.
+``$SPOTIFY_TRANSFER_HOME/logs/sync.log``, and exits with the contract's codes (its --help lists
+them). ``--every`` keeps syncing in a loop.
 """
 
 from __future__ import annotations
@@ -21,9 +20,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.commands.selecting import selection_flags
 from transfer.environment import Environment
-from transfer.errors import ConfigError, RateLimited, TransferError
+from transfer.errors import ConfigError, ExitStatus, RateLimited, TransferError
 from transfer.render.safe import echo
 
 if TYPE_CHECKING:
@@ -33,24 +33,32 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@click.command("sync")
+@click.command("sync", epilog=exit_codes(ExitStatus.BUSY, ExitStatus.PAUSED, notes={
+    ExitStatus.ERROR: "error (also: --mirror refused without --force)",
+    ExitStatus.PAUSED: "paused: Spotify asked to wait (the next sync resumes after the time "
+                       "shown)",
+}))
 @click.option("--mirror", is_flag=True,
               help="Also take out of the target what was taken out of the source (only what "
                    "this tool added there).")
 @click.option("--force", is_flag=True,
               help="With --mirror: go on even when the source looks emptied or more than "
-                   "[sync] max_removal_share would be removed (with --every: the first sync "
-                   "only).")
+                   "[sync] max_removal_share would be removed, in all or of one category "
+                   "(with --every: the first sync only).")
 @click.option("--every", metavar="DURATION", default=None,
               help="Keep running: a sync every DURATION (30m, 6h, 1d), for machines without "
                    "cron or systemd. Ctrl-C stops it.")
 @click.option("--full", is_flag=True,
               help="Read both libraries in full this time, not only what changed.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when nothing changed.")
+@click.option("--now", is_flag=True,
+              help="Resume a paused run before the time Spotify gave: one request tries "
+                   "whether Spotify takes requests again; if not, it pauses again (exit 75) "
+                   "with the new time (with --every: the first sync only).")
 @selection_flags
 @click.pass_obj
 def command(env: Environment, mirror: bool, force: bool, every: str | None, full: bool,
-            quiet: bool, selection: Selection | None) -> None:
+            quiet: bool, now: bool, selection: Selection | None) -> None:
     """Bring the target up to date with what changed in the source since the last run:
     new playlists, new items (in order), details and covers of the copies, new likes, saved
     albums, shows, episodes, audiobooks and followed artists. Cheap when nothing changed.
@@ -66,17 +74,17 @@ def command(env: Environment, mirror: bool, force: bool, every: str | None, full
         raise ConfigError("--force goes with --mirror.",
                           advice="Run `spotify-transfer sync --mirror --force`.")
     interval = parse_duration(every) if every is not None else None
-    request = SyncRequest(mirror=mirror, force=force, full=full, selection=selection)
+    request = SyncRequest(mirror=mirror, force=force, full=full, selection=selection, now=now)
     with logging_to_file(env.settings.home), _sigterm_as_interrupt():
         if interval is None:
             sync_once(env, request, quiet)
             return
         log.info("Syncing every %s", every)
-        turns = [request, replace(request, force=False, full=False)]
+        turns = [request, replace(request, force=False, full=False, now=False)]
 
         def turn() -> None:
             sync_once(env, turns[0], quiet)
-            turns[:] = turns[-1:]  # --force and --full are for the first sync only
+            turns[:] = turns[-1:]  # --force, --full and --now are for the first sync only
 
         def report(line: str) -> None:
             log.info("%s", line)
@@ -143,10 +151,11 @@ def make_job(env: Environment, request: SyncRequest) -> SyncJob:
 def ending_of(error: TransferError) -> str:
     """How a sync that stopped on ``error`` ended, in a few words for the summary line."""
     from transfer.journal import JournalBusy
+    from transfer.render.words import resume_time
     from transfer.sync.job import MirrorRefused
 
     if isinstance(error, RateLimited):
-        return f"paused until {error.resume_at.astimezone():%Y-%m-%d %H:%M %Z}"
+        return f"paused until {resume_time(error.resume_at)}"
     if isinstance(error, JournalBusy):
         return "skipped: another sync of these accounts is running"
     if isinstance(error, MirrorRefused):

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.commands.selecting import selection_flags
 from transfer.environment import Environment
-from transfer.errors import ConfigError, TransferError
+from transfer.errors import ConfigError, ExitStatus, TransferError
 from transfer.render.safe import echo, safe_name
 
 if TYPE_CHECKING:
@@ -35,7 +36,10 @@ NO_TERMINAL = ConfigError(
 )
 
 
-@click.command("transfer")
+@click.command("transfer", epilog=exit_codes(ExitStatus.BUSY, ExitStatus.PAUSED, notes={
+    ExitStatus.ERROR: "error, or the plan was not confirmed",
+    ExitStatus.USAGE: "usage or settings error, bad input file, or the same account twice",
+}))
 @click.option("-y", "--yes", is_flag=True, help="Apply the plan without asking.")
 @click.option("--from-snapshot", "snapshot", default=None,
               type=click.Path(path_type=Path, dir_okay=False),
@@ -50,27 +54,29 @@ NO_TERMINAL = ConfigError(
                    "Spotify id (exact title and artist only).")
 @click.option("--full", is_flag=True,
               help="List every playlist and every item that cannot move.")
+@click.option("--now", is_flag=True,
+              help="Resume a paused run before the time Spotify gave: one request tries "
+                   "whether Spotify takes requests again; if not, it pauses again (exit 75) "
+                   "with the new time.")
 @selection_flags
 @click.pass_obj
 def command(env: Environment, yes: bool, snapshot: Path | None, from_file: Path | None,
-            match: bool, full: bool, selection: Selection | None) -> None:
+            match: bool, full: bool, now: bool, selection: Selection | None) -> None:
     """Move the source account's library into the target account: computes the plan (as
     `plan` shows it), asks, then applies it with progress bars. Safe to run again at any
-    moment: it resumes where it stopped and never doubles anything. Exit codes: 0 done,
-    1 error or cancelled, 2 bad input or the same account twice, 75 paused by Spotify (run
-    it again after the time it says), 130 interrupted (run it again to resume). The
-    selection (--only, --playlist, --exclude-playlist) is kept for these accounts: later
-    transfers and syncs follow it until flags replace it or --all clears it. The order
-    Spotify gives the items of one save is learnt from the first batch of Liked Songs; if it
-    mixes them up, keeping the order takes a call per song, and transfer asks before spending
-    them (--yes accepts; a no stops with nothing lost)."""
+    moment: it resumes where it stopped and never doubles anything. The selection (--only,
+    --playlist, --exclude-playlist) is kept for these accounts: later transfers and syncs
+    follow it until flags replace it or --all clears it. The order Spotify gives the items of
+    one save is learnt from the first batch of Liked Songs; if it mixes them up, keeping the
+    order takes a call per song, and transfer asks before spending them (--yes accepts; a no
+    stops with nothing lost)."""
     from transfer.commands.pair import make_engine, open_journal, open_pair, source_options
     from transfer.plan.selection import load_selection
 
-    pair = open_pair(env, source_options(snapshot, from_file, match))
+    pair = open_pair(env, source_options(snapshot, from_file, match), known=now)
     with open_journal(env.settings, pair) as journal:
         chosen = selection if selection is not None else load_selection(journal)
-        engine = make_engine(env, pair, journal, chosen)
+        engine = make_engine(env, pair, journal, chosen, try_now=now)
         engine.approve_extra_calls = (lambda calls: True) if yes else (
             lambda calls: extra_calls_approved(env, calls))
         stopped = engine.unfinished()

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.environment import Environment
-from transfer.errors import ConfigError, TransferError
+from transfer.errors import ConfigError, ExitStatus, TransferError
 from transfer.render.safe import echo, safe_name
 
 if TYPE_CHECKING:
@@ -32,7 +33,10 @@ NO_TERMINAL = ConfigError(
 )
 
 
-@click.command("undo")
+@click.command("undo", epilog=exit_codes(ExitStatus.BUSY, ExitStatus.PAUSED, notes={
+    ExitStatus.OK: "done, or nothing to undo",
+    ExitStatus.ERROR: "error, or the removal was not confirmed",
+}))
 @click.option("-y", "--yes", is_flag=True, help="Undo without asking.")
 @click.option("--source", "source_id", default=None, metavar="USER_ID",
               help="Which transfer to take back when several accounts were moved into the "
@@ -42,9 +46,7 @@ NO_TERMINAL = ConfigError(
 def command(env: Environment, yes: bool, source_id: str | None, full: bool) -> None:
     """Take back a transfer: remove from the target account what spotify-transfer added
     there (playlists it created, playlists and artists it followed, items it saved), and
-    nothing else. Shows what it will remove and asks first. Exit codes: 0 done (or nothing to
-    undo), 1 error or cancelled, 2 bad input, 75 paused by Spotify (run it again after the
-    time it says), 130 interrupted (run it again to resume)."""
+    nothing else. Shows what it will remove and asks first."""
     from transfer.journal import Journal
     from transfer.undo import Undo
 

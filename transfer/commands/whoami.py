@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
+from transfer.commands.exit_codes import exit_codes
 from transfer.environment import Environment
-from transfer.errors import AccountMixup, AuthError
+from transfer.errors import AccountMixup, AuthError, ExitStatus
 from transfer.models import Account
 from transfer.render.safe import echo, safe_name
 
 
-@click.command("whoami")
+@click.command("whoami", epilog=exit_codes(ExitStatus.PAUSED))
 @click.pass_obj
 def command(env: Environment) -> None:
     """Show the Spotify user of each account; refuse when both are the same user."""

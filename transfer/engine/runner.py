@@ -139,6 +139,9 @@ class Engine:
     """Asked, with the number of calls, before a run spends more calls than its plan to keep
     the order of saved items (Spotify's order within one save turned out arbitrary: see
     :mod:`transfer.engine.calibration`); a no stops the run with ``Declined``."""
+    try_now: bool = False
+    """Resume a paused run before the time Spotify gave, if one probe request shows it takes
+    requests again (``--now``)."""
 
     def __post_init__(self) -> None:
         if (self.source is None) == (self.snapshot is None):
@@ -222,15 +225,29 @@ class Engine:
         """Take up a run that stopped: settle lost answers, then send what is left."""
         now = self.clock()
         if run.state is RunState.PAUSED and run.resume_at is not None and run.resume_at > now:
-            wait = (run.resume_at - now).total_seconds()
-            raise RateLimited(
-                f"Spotify asked to wait before the run may go on ({wait:.0f} s left).",
-                retry_after=wait, resume_at=run.resume_at,
-            )
+            if not self.try_now:
+                wait = (run.resume_at - now).total_seconds()
+                raise RateLimited(
+                    f"Spotify asked to wait before the run may go on ({wait:.0f} s left).",
+                    retry_after=wait, resume_at=run.resume_at,
+                )
+            self._probe(run)
         sent_at = self.journal.resume_run(run.id)
         if sent_at is not None:
             self.target.let_land_since(sent_at, self.clock())
         return self._execute(run.id, self.journal.plan_of(run.id), resumed=True)
+
+    def _probe(self, run: RunRecord) -> None:
+        """One request, before the time to resume: refused, the run stays paused until the
+        new time Spotify gives (and the call is counted with the run)."""
+        meter = CallMeter([self.source, self.target])
+        try:
+            self.target.probe()
+        except RateLimited as pause:
+            log.info("Run %d: Spotify still asks to wait (%s)", run.id, pause.message)
+            self._close(run.id, meter, RunState.PAUSED, pause.resume_at, pause.message)
+            raise
+        self.journal.add_calls(run.id, meter.delta())
 
     def run(self) -> RunReport:
         """Resume the unfinished run if there is one, else plan and apply."""

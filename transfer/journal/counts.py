@@ -3,8 +3,11 @@
 Saved items count under their category (a followed playlist under ``playlists``); a created
 playlist counts under ``playlists`` and the entries of copies (added or skipped) under
 ``playlist_items``; ``covers`` and ``playlist_details`` count uploads and detail changes, and
-``playlist_items_removed`` the URIs ``sync --mirror`` takes out of copies. ``already_there``
-holds what needed no work (already followed, copies up to date).
+``playlist_items_removed`` the URIs ``sync --mirror`` takes out of copies (as progress units).
+``already_there`` holds what needed no work (already followed, copies up to date).
+
+A removal done (``sync --mirror``, ``undo``) counts as ``removed``, never as ``done``: it took
+something out of the target. The URIs taken out of copies count under ``playlist_items``.
 """
 
 from __future__ import annotations
@@ -45,10 +48,22 @@ def run_counts(records: Iterable[ActionRecord]) -> dict[str, dict[str, int]]:
             continue
         if record.outcome is Outcome.SKIPPED:
             continue  # set aside for replacements, which are counted instead
-        column = _column(record.outcome)
-        for group, amount in action_units(action):
+        for group, column, amount in count_cells(action, _column(record.outcome)):
             counts[group][column] += amount
     return {group: dict(columns) for group, columns in counts.items()}
+
+
+REMOVED = "removed"
+
+
+def count_cells(action: object, column: str) -> list[tuple[str, str, int]]:
+    """What ``action``, ended in ``column`` (done, left, failed), adds to a run's counts, as
+    ``(group, column, count)``: a removal done adds to ``removed``."""
+    removal = isinstance(action, RemoveLibraryItems | RemovePlaylistItems)
+    if removal and column == "done":
+        column = REMOVED
+    return [(PLAYLIST_ITEMS if group == PLAYLIST_ITEMS_REMOVED else group, column, amount)
+            for group, amount in action_units(action)]
 
 
 def _column(outcome: Outcome) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from transfer.errors import ExitStatus, JournalError
+from transfer.errors import DISK_FULL_ADVICE, ExitStatus, JournalError
 from transfer.journal.schema import SCHEMA_VERSION, migrate, read_version
 from transfer.private import open_private, private_folder
 
@@ -97,7 +97,10 @@ class Database:
             try:
                 yield self.connection
             except BaseException:
-                self.connection.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (SQLITE_FULL): a ROLLBACK
+                # then would fail and hide the error that matters.
+                if self.connection.in_transaction:
+                    self.connection.execute("ROLLBACK")
                 raise
             self.connection.execute("COMMIT")
 
@@ -207,8 +210,10 @@ def journal_error(label: str, error: sqlite3.Error) -> JournalError:
             f"The journal {label} is locked by another process.",
             "Wait for the other spotify-transfer run to finish, then try again.",
         )
-    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_FULL",
-                        "SQLITE_IOERR")):
+    if name.startswith("SQLITE_FULL"):
+        return JournalError(f"Disk full: the journal {label} cannot be written.",
+                            DISK_FULL_ADVICE)
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR")):
         return JournalError(f"The journal {label} cannot be written: {error}.",
                             UNWRITABLE_ADVICE)
     return JournalError(f"The journal {label} failed: {error}.", DAMAGED_ADVICE)

@@ -55,7 +55,7 @@ from transfer.plan.links import PlaylistLink
 from transfer.plan.mirror import MirrorInput, plan_removals
 from transfer.plan.model import CategoryOutline, Plan, PlaylistChange, PlaylistOutline
 from transfer.plan.options import PlanOptions
-from transfer.plan.playlists import PlaylistPlan, plan_playlist
+from transfer.plan.playlists import PlaylistPlan, plan_playlist, untitled_notes
 from transfer.plan.save_order import SaveOrder, arranged, probe_items, unlearnt
 from transfer.plan.saved import SavedPlan, plan_saved
 
@@ -116,8 +116,8 @@ def diff(
                  *(skip for part in saved for skip in part.skips)),
         playlists=tuple(playlists.outlines),
         categories=(_playlist_category(playlists.outlines), *(part.outline for part in saved)),
-        notes=(*adoptions.notes(fresh_journal), *_notes(options, saved),
-               *_order_notes(options.library_order, saves),
+        notes=(*adoptions.notes(fresh_journal), *untitled_notes(playlists.outlines),
+               *_notes(options, saved), *_order_notes(options.library_order, saves),
                *_unsure_notes(options, mirror, source)),
         mirror=mirror_outline,
     )

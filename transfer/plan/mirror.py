@@ -10,7 +10,10 @@ list that held an element Spotify sent unreadable (``diff`` then leaves that cat
 
 A mirror that would remove much is suspicious (a source emptied by mistake, an account swapped):
 :func:`refusal` says why it should not run without ``--force``. Sizes are counted in items: a
-library item is one, a copy's entries one each (and the copy itself one).
+library item is one, a copy's entries one each (and the copy itself one). The share allowed is
+held to the whole of what the tool added and to each category on its own: 90% of the Liked
+Songs going is suspicious even when they are 1% of the library. A category losing fewer than
+``FEWEST_JUDGED`` items is judged only with the whole (one of two saved shows is half of them).
 """
 
 from __future__ import annotations
@@ -45,8 +48,24 @@ class MirrorInput(_Frozen):
     )
 
 
-class MirrorOutline(_Frozen):
-    """The size of a mirror's removals against what the tool holds in the target."""
+FEWEST_JUDGED = 3
+"""A category losing fewer items than this is not refused for its share alone."""
+
+
+class Share(_Frozen):
+    """What would be removed of what the tool holds, in items."""
+
+    removing: int = 0
+    held: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.removing / self.held if self.held else 0.0
+
+
+class MirrorOutline(Share):
+    """The size of a mirror's removals against what the tool holds in the target: in all
+    (``removing``, ``held``) and per category (``categories``)."""
 
     removing: int = Field(0, description="items that would be removed (entries of copies "
                                          "included)")
@@ -54,10 +73,10 @@ class MirrorOutline(_Frozen):
     emptied: tuple[Category, ...] = Field(
         (), description="categories the source holds nothing of while the tool added some"
     )
-
-    @property
-    def share(self) -> float:
-        return self.removing / self.held if self.held else 0.0
+    categories: Mapping[Category, Share] = Field(
+        default_factory=dict, description="the same per category looked at (playlists: the "
+                                          "copies with their entries, and those followed)"
+    )
 
 
 def plan_removals(
@@ -70,7 +89,9 @@ def plan_removals(
     ``entries_removed`` being what the plan takes out of copies' items."""
     categories = tuple(options_categories)
     uris: list[str] = []
-    removing = entries_removed
+    removing = dict.fromkeys(categories, 0)
+    if Category.PLAYLISTS in removing:
+        removing[Category.PLAYLISTS] = entries_removed
     for category in categories:
         if category not in mirror.present:
             continue
@@ -80,13 +101,20 @@ def plan_removals(
             gone = sorted(mirror.held.get(category, frozenset()) - mirror.present[category])
             units = len(gone)
         uris.extend(gone)
-        removing += units
+        removing[category] += units
     batches = tuple(
         RemoveLibraryItems(uris=tuple(uris[start : start + LIBRARY_BATCH]))
         for start in range(0, len(uris), LIBRARY_BATCH)
     )
-    outline = MirrorOutline(removing=removing, held=held_units(categories, links, mirror),
-                            emptied=_emptied(categories, mirror))
+    shares = {category: Share(removing=removing[category],
+                              held=held_units((category,), links, mirror))
+              for category in categories}
+    outline = MirrorOutline(
+        removing=sum(removing.values()) + (0 if Category.PLAYLISTS in removing
+                                           else entries_removed),
+        held=held_units(categories, links, mirror), emptied=_emptied(categories, mirror),
+        categories=shares,
+    )
     return batches, outline
 
 
@@ -135,8 +163,20 @@ def refusal(outline: MirrorOutline, max_share: float) -> str | None:
         names = ", ".join(category.value.replace("_", " ") for category in outline.emptied)
         return (f"the source looks emptied ({names}: nothing left of what was copied); "
                 f"{outline.removing} items would be removed from the target")
+    for category, share in outline.categories.items():
+        if share.removing >= FEWEST_JUDGED and share.share > max_share:
+            return (f"{share.removing:,} of the {share.held:,} "
+                    f"{_category_words(category)} this tool added to the target would be "
+                    f"removed ({share.share:.0%}, more than the {max_share:.0%} allowed by "
+                    f"sync.max_removal_share in any one category)")
     if outline.share > max_share:
-        return (f"{outline.removing} of the {outline.held} items this tool added to the target "
-                f"would be removed ({outline.share:.0%}, more than the {max_share:.0%} "
-                "allowed by sync.max_removal_share)")
+        return (f"{outline.removing:,} of the {outline.held:,} items this tool "
+                f"added to the target would be removed ({outline.share:.0%}, more than the "
+                f"{max_share:.0%} allowed by sync.max_removal_share)")
     return None
+
+
+def _category_words(category: Category) -> str:
+    if category is Category.PLAYLISTS:
+        return "playlists and copied playlist items"
+    return category.value.replace("_", " ")

@@ -48,6 +48,9 @@ class PlaylistOutline(_Frozen):
         None, description="the linked copy, or the playlist followed; None while to be created"
     )
     change: PlaylistChange
+    target_name: str | None = Field(
+        None, description="the name the copy is created with (name_prefix and name_suffix "
+                          "applied; a placeholder for a source playlist without a name)")
     skip_reason: SkipReason | None = None
     skip_detail: str = Field("", description="e.g. the pattern that excluded it")
     entries: int | None = Field(None, description="entries in the source; None when not read")

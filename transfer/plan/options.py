@@ -35,6 +35,11 @@ _REFERENCE = re.compile(
 )
 
 
+UNTITLED = "Untitled playlist"
+"""The name a copy of a playlist without one gets (Spotify's web player names a new playlist
+"My Playlist #N"; a name saying what happened is clearer)."""
+
+
 class PlanOptions(BaseModel):
     """Choices a user makes about a transfer. The defaults move everything as it is."""
 
@@ -82,7 +87,10 @@ class PlanOptions(BaseModel):
                 or _first_match(name, playlist_id, self.include_playlists) is not None)
 
     def target_name(self, name: str) -> str:
-        return f"{self.name_prefix}{name}{self.name_suffix}"
+        """The name a copy of a playlist named ``name`` gets: prefix and suffix around it, and
+        ``UNTITLED`` for a name that is empty or blank (Spotify refuses to create a playlist
+        without a name)."""
+        return f"{self.name_prefix}{name if name.strip() else UNTITLED}{self.name_suffix}"
 
     def target_public(self, public: bool | None, collaborative: bool) -> bool:
         """Whether a created playlist is public.

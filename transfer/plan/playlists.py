@@ -28,7 +28,7 @@ copy's final ``snapshot_id``, which lets the next run trust the copy without rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from transfer.models import Category, Kind, Playlist, PlaylistEntry, kind_of
@@ -151,6 +151,7 @@ def _new_copy(playlist: Playlist, options: PlanOptions) -> PlaylistPlan:
         adding=len(uris),
         skipped_entries=len(entry_skips),
         cover=bool(cover),
+        target_name=details.name,
     )
     return PlaylistPlan(outline=outline, writes=writes, skips=entry_skips)
 
@@ -381,4 +382,15 @@ def _outline(playlist: Playlist, change: PlaylistChange, **counts: object) -> Pl
             "entries": entries,
             **counts,
         }
+    )
+
+
+def untitled_notes(outlines: Iterable[PlaylistOutline]) -> tuple[str, ...]:
+    """What the plan says of each copy created for a source playlist that has no name."""
+    return tuple(
+        f"The source playlist {outline.source_id} has no name; Spotify refuses to create a "
+        f"playlist without one, so its copy is named “{outline.target_name}”."
+        for outline in outlines
+        if outline.change is PlaylistChange.CREATE and not outline.name.strip()
+        and outline.target_name is not None
     )

@@ -98,7 +98,11 @@ _NOT_CHOSEN = (SkipReason.NOT_INCLUDED, SkipReason.CATEGORY_OFF)
 
 def _playlist_line(playlist: PlaylistOutline) -> str:
     symbol, verb, what = _playlist_words(playlist)
-    return f"  {symbol} {verb:<9} {quoted(playlist.name)}{what}"
+    name = quoted(playlist.name)
+    if playlist.target_name is not None and playlist.target_name != playlist.name:
+        source = f"from {name}" if playlist.name.strip() else "its source has no name"
+        name = f"{quoted(playlist.target_name)} ({source})"
+    return f"  {symbol} {verb:<9} {name}{what}"
 
 
 def _playlist_words(playlist: PlaylistOutline) -> tuple[str, str, str]:

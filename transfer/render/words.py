@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from transfer.models import Category
 from transfer.plan import Endpoint
 from transfer.render.safe import safe_name
@@ -50,6 +52,19 @@ def duration(seconds: float) -> str:
         return f"about {minutes} min"
     hours, rest = divmod(minutes, 60)
     return f"about {hours} h {rest} min" if rest else f"about {hours} h"
+
+
+def local_time(moment: datetime) -> str:
+    """A moment in the machine's local time: ``2026-12-08 03:41:07 CET``."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def resume_time(moment: datetime, now: datetime | None = None) -> str:
+    """When a paused run may go on, as every message says it: the local time and how long
+    from ``now``, ``2026-12-08 03:41:07 CET (in 1 h 29 min)``."""
+    seconds = (moment - (now or datetime.now(UTC))).total_seconds()
+    relative = "now" if seconds <= 0 else "in " + duration(seconds).removeprefix("about ")
+    return f"{local_time(moment)} ({relative})"
 
 
 def quoted(name: str) -> str:

@@ -68,6 +68,9 @@ class Summary(_Doc):
                                   "copies, saved items, followed artists (covers not counted)")
     left: int = Field(description="items still to move (a stopped run)")
     failed: int = Field(description="items Spotify refused")
+    removed: int = Field(0, description="items taken out of the target (sync --mirror): "
+                                        "copies removed, their items, unsaved and unfollowed "
+                                        "items")
     skipped_by_reason: dict[str, int] = Field(
         description="items not moved, per reason code (see skipped[])"
     )
@@ -152,6 +155,7 @@ def _summary(categories: Sequence[CategoryResult], records: Sequence[ActionRecor
         done=sum(row.done for row in counted),
         left=sum(row.left for row in counted),
         failed=sum(row.failed for row in counted),
+        removed=sum(row.removed for row in counted),
         skipped_by_reason=ordered,
     )
 

@@ -80,27 +80,36 @@ def cards(document: ReportDocument) -> Html:
                 if row.category in (*(c.value for c in Category), "playlist_items"))
     figures = [(summary.done, "moved"), (there, "already there"), (lost, "not moved"),
                (summary.left, "left to do"), (summary.failed, "failed")]
+    if summary.removed:
+        figures.insert(1, (summary.removed, "removed"))
     return h("ul", *(h("li", h("span", number(count), class_="figure"), label)
                      for count, label in figures), class_="cards")
 
 
 def categories_table(categories: Sequence[CategoryResult]) -> Html:
     rows = {row.category: row for row in categories}
-    body = [_category_row(rows[group]) for group in ORDER if group in rows and _any(rows[group])]
+    removing = any(row.removed for row in rows.values())
+    body = [_category_row(rows[group], removing) for group in ORDER
+            if group in rows and _any(rows[group])]
     if not body:
         return join([h("h2", "What moved"), h("p", "Nothing was moved.")])
-    head = _head("What", ("In the source", "n"), ("Moved", "n"), ("Already there", "n"),
-                 ("Not moved", "n"), ("Left to do", "n"), ("Failed", "n"))
+    removed = (("Removed", "n"),) if removing else ()
+    head = _head("What", ("In the source", "n"), ("Moved", "n"), *removed,
+                 ("Already there", "n"), ("Not moved", "n"), ("Left to do", "n"),
+                 ("Failed", "n"))
     return join([h("h2", "What moved"), h("table", head, h("tbody", *body))])
 
 
 def _any(row: CategoryResult) -> bool:
-    return bool(row.done or row.left or row.failed or row.already_there or row.skipped)
+    return bool(row.done or row.left or row.failed or row.already_there or row.skipped
+                or row.removed)
 
 
-def _category_row(row: CategoryResult) -> Html:
+def _category_row(row: CategoryResult, removing: bool = False) -> Html:
     label, verb = LABELS[row.category]
-    counts = (row.in_source, row.done, row.already_there, row.skipped, row.left, row.failed)
+    removed = (row.removed,) if removing else ()
+    counts = (row.in_source, row.done, *removed, row.already_there, row.skipped, row.left,
+              row.failed)
     return h("tr", h("th", label, h("span", f" ({verb})", class_="muted"), scope="row"),
              *(h("td", "—" if count is None else number(count), class_="n") for count in counts))
 

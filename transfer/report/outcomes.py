@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from transfer.journal import ActionRecord, Outcome
-from transfer.journal.counts import COVERS, PLAYLIST_DETAILS, PLAYLIST_ITEMS, action_units
+from transfer.journal.counts import COVERS, PLAYLIST_DETAILS, PLAYLIST_ITEMS, count_cells
 from transfer.models import Category, Kind, kind_of, uri_of
 from transfer.plan import (
     Action,
@@ -66,8 +66,8 @@ def category_counts(plan: Plan, records: Sequence[ActionRecord]) -> list[Categor
             continue
         name = column(record.outcome)
         if name is not None:
-            for group, amount in action_units(action):
-                counts[group][name] += amount
+            for group, cell, amount in count_cells(action, name):
+                counts[group][cell] += amount
     for category in Category:
         counts[category.value]["already_there"] = plan.category(category).already_there
     counts[PLAYLIST_ITEMS]["already_there"] = sum(p.already_there for p in plan.playlists)

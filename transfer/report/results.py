@@ -29,6 +29,8 @@ class CategoryResult(_Part):
     failed: int = Field(0, description="refused by Spotify")
     already_there: int = Field(0, description="the target had it already")
     skipped: int = Field(0, description="not moved: cannot move, or not chosen")
+    removed: int = Field(0, description="taken out of the target by this run (sync --mirror, "
+                                        "undo); never counted in done")
 
 
 PlaylistStatus = Literal["done", "partial", "left", "failed", "already_there", "skipped"]

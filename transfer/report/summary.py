@@ -12,7 +12,14 @@ from transfer.journal.counts import COVERS, PLAYLIST_DETAILS, PLAYLIST_ITEMS
 from transfer.models import Account, Category
 from transfer.plan import SkipReason
 from transfer.render.safe import safe_name
-from transfer.render.words import CATEGORY_NAMES, list_place, number, plural, quoted
+from transfer.render.words import (
+    CATEGORY_NAMES,
+    list_place,
+    number,
+    plural,
+    quoted,
+    resume_time,
+)
 from transfer.report.document import ReportDocument
 from transfer.report.results import CategoryResult, SkippedItem
 
@@ -74,8 +81,7 @@ def _heading(document: ReportDocument) -> str:
         line += ", resumed)." if run.resumed else ")."
         return line
     if run.state is RunState.PAUSED:
-        when = run.resume_at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if run.resume_at \
-            else "a while"
+        when = resume_time(run.resume_at) if run.resume_at else "a while"
         return (f"{kind} paused: {pair} (run {run.id}). {run.message or ''}\n"
                 f"Run `{run.resume_command}` after {when} to finish it.")
     stopped = "interrupted" if run.state is RunState.INTERRUPTED else "stopped"
@@ -91,7 +97,7 @@ def _moved(document: ReportDocument) -> str:
     for group in ORDER:
         row = rows.get(group)
         if row is None or not (row.done or row.left or row.failed or row.already_there
-                               or row.skipped):
+                               or row.skipped or row.removed):
             continue
         label, verb = LABELS[group]
         what = f"{number(row.done)} {verb}"
@@ -99,8 +105,14 @@ def _moved(document: ReportDocument) -> str:
             what = f"{number(row.done - followed)} created, {number(followed)} followed"
             adopted = sum(1 for p in document.playlists if p.adopted)
             what += f", {number(adopted)} adopted" if adopted else ""
+        if row.removed:
+            alone = group != Category.PLAYLISTS.value and not (row.done or row.left
+                                                                or row.failed)
+            removed = f"{number(row.removed)} removed"
+            what = removed if alone else f"{what}, {removed}"
         lines.append(f"  {label:<20}{what}{_extras(row)}")
-    return "\n".join(["What moved:", *lines]) if lines else "Nothing was moved."
+    heading = "What changed:" if any(row.removed for row in rows.values()) else "What moved:"
+    return "\n".join([heading, *lines]) if lines else "Nothing was moved."
 
 
 def _extras(row: CategoryResult) -> str:

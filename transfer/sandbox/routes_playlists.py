@@ -80,7 +80,7 @@ def _listable(call: Call, playlist: Playlist) -> bool:
 def create_playlist(call: Call, owner_id: str | None = None) -> Reply:
     body = call.json_object()
     name = body.get("name")
-    if not isinstance(name, str) or not name:
+    if not isinstance(name, str) or not name.strip():
         raise bad_request("Missing required field: name")
     public = body.get("public", True)
     collaborative = body.get("collaborative", False)
@@ -130,7 +130,7 @@ def change_details(call: Call) -> Reply:
             if not isinstance(body[field], kind):
                 raise bad_request(f"Invalid value for {field}")
             changes[field] = body[field]
-    if changes.get("name") == "":
+    if isinstance(changes.get("name"), str) and not str(changes["name"]).strip():
         raise bad_request("Playlist name must not be empty")
     public = changes.get("public", playlist.public)
     if changes.get("collaborative", playlist.collaborative) and public:

@@ -166,6 +166,13 @@ class SpotifyAdapter:
             self._me = Account(id=profile["id"], display_name=profile.get("display_name"))
         return self._me
 
+    def probe(self) -> Account:
+        """``GET /me`` sent once, not retried: ``RateLimited`` when Spotify still asks to wait
+        (a 429 of any length), else the user (remembered as ``me`` is)."""
+        profile = self._transport.probe(ep.ME)
+        self._me = Account(id=profile["id"], display_name=profile.get("display_name"))
+        return self._me
+
     def assume(self, account: Account) -> None:
         """Take ``account`` as the user behind the token without asking Spotify: for a caller
         that learnt it earlier from ``GET /me`` with these very tokens (a scheduled sync)."""

@@ -30,7 +30,7 @@ from transfer.errors import OutcomeUnknown, RateLimited, SpotifyError
 from transfer.spotify import failures
 from transfer.spotify.endpoints import UPLOAD_COVER, Endpoint
 from transfer.spotify.pacing import Pacing
-from transfer.spotify.retry import RetryPolicy, Transient
+from transfer.spotify.retry import RetryableFailure, RetryPolicy, Throttled, Transient
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,20 @@ class Transport:
         except RateLimited as pause:  # also when waits added up past the maximum
             self._pause(pause)
             raise
+
+    def probe(self, endpoint: Endpoint) -> Any:
+        """Send ``endpoint`` once and never again: whether Spotify takes requests now. A 429
+        of any length is the pause it asks for (``RateLimited``); no failure is retried."""
+        path = endpoint.template
+        try:
+            return self._attempt(endpoint, path, self.api_url + path, None, None, None)
+        except Throttled as refused:
+            retry_after = refused.retry_after if refused.retry_after is not None else 60.0
+            pause = self.policy.rate_limited(retry_after, quota=False)
+        except RetryableFailure as failure:
+            raise self.policy.final_error(failure, waited=0.0) from None
+        self._pause(pause)
+        raise pause
 
     def _attempt(
         self,

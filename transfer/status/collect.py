@@ -131,12 +131,14 @@ def _run_status(
 
 
 def _undo_status(journal: Journal, run: RunRecord, context: StatusContext) -> UndoStatus:
-    totals = {"done": 0, "left": 0, "failed": 0}
+    totals = {"done": 0, "removed": 0, "left": 0, "failed": 0}
     for columns in run.counts.values():
         for column in totals:
             totals[column] += columns.get(column, 0)
+    # Undo runs journaled before removals had a column of their own counted them as done.
     return UndoStatus(**_timing(journal, run, context, complete=totals["failed"] == 0),
-                      removed=totals["done"], left=totals["left"], failed=totals["failed"])
+                      removed=totals["removed"] + totals["done"], left=totals["left"],
+                      failed=totals["failed"])
 
 
 def _timing(journal: Journal, run: RunRecord, context: StatusContext, complete: bool,

@@ -11,7 +11,7 @@ from transfer.journal import RunKind, RunState
 from transfer.models import Account
 from transfer.plan.selection import described
 from transfer.render.safe import safe_name
-from transfer.render.words import duration, number, plural
+from transfer.render.words import local_time, number, plural, resume_time
 from transfer.report import ReportDocument, render_summary
 from transfer.status.collect import PairView, StatusView
 from transfer.status.document import PairStatus, RunStatus, RunTiming, UndoStatus
@@ -99,15 +99,16 @@ def _next_step(run: RunTiming, now: datetime) -> list[str]:
         return []
     command = f"`{run.resume_command}`"
     if run.state is RunState.PAUSED and run.resume_at is not None and not run.may_resume_now:
-        wait = duration((run.resume_at - now).total_seconds()).removeprefix("about ")
-        return [f"    May resume after {_when(run.resume_at)} (in about {wait}): run {command}."]
+        sooner = (f", or `{run.resume_command} --now` to try sooner with one request"
+                  if isinstance(run, RunStatus) else "")
+        return [f"    May resume after {resume_time(run.resume_at, now)}: run {command}{sooner}."]
     if run.state is RunState.DONE:
         return [f"    To retry what failed: run {command}."]
     return [f"    May resume now: run {command}."]
 
 
 def _when(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    return local_time(moment)
 
 
 def _report_path(run: RunStatus) -> Path | None:

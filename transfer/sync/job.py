@@ -52,6 +52,8 @@ class SyncRequest:
     """Read everything this time instead of only what changed."""
     selection: Selection | None = None
     """A selection given for this sync (it then replaces the one kept for the pair)."""
+    now: bool = False
+    """Resume a paused run before its time if one probe request is taken (``--now``)."""
 
 
 @dataclass
@@ -140,7 +142,7 @@ class SyncJob:
         reader = ChangesReader(playlist_pages=self.playlist_pages, full=self.request.full)
         return Engine(target=self.target, journal=journal, source=self.source, options=options,
                       progress=self.progress, clock=self.clock, kind=RunKind.SYNC,
-                      reader=reader, selection=selection)
+                      reader=reader, selection=selection, try_now=self.request.now)
 
     def _refuse_suspicious(self, prepared: PreparedPlan) -> None:
         outline = prepared.plan.mirror

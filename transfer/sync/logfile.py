@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from transfer.errors import ConfigError
+from transfer.errors import ConfigError, is_disk_full
 from transfer.private import open_private, private_folder
 from transfer.render.safe import SafeFormatter
 
@@ -24,14 +25,45 @@ MAX_BYTES = 1_000_000
 BACKUPS = 3
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
+log = logging.getLogger(__name__)
+
 
 class PrivateLogHandler(RotatingFileHandler):
     """The log file opened 0600 and never through a symbolic link (rotation renames it, so the
     older files keep the mode)."""
 
+    failed: OSError | None = None
+    """Why a line could not be written; the file then gets no more lines this run."""
+
     def _open(self) -> io.TextIOWrapper:
         descriptor = open_private(self.baseFilename, os.O_WRONLY | os.O_APPEND)
         return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.failed is None:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A line that cannot be written (a full disk) stops the file, with one warning on the
+        console instead of logging's traceback; the run goes on."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            super().handleError(record)
+            return
+        self._stop(error)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as error:  # the last lines, flushed on closing
+            if self.failed is None:
+                self._stop(error)
+
+    def _stop(self, error: OSError) -> None:
+        self.failed = error
+        what = "disk full" if is_disk_full(error) else error.strerror
+        log.warning("The log file %s cannot be written (%s): it gets no more lines this run.",
+                    self.baseFilename, what)
 
 
 def log_path(home: Path) -> Path:

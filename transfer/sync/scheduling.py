@@ -25,6 +25,7 @@ from transfer.errors import (
     RateLimited,
     TransferError,
 )
+from transfer.render.words import resume_time
 from transfer.sync.durations import describe_duration
 
 log = logging.getLogger(__name__)
@@ -227,7 +228,7 @@ class Every:
             done += 1
             if self.turns is not None and done >= self.turns:
                 return
-            self.report(f"next sync at {next_turn.astimezone():%Y-%m-%d %H:%M:%S %Z}")
+            self.report(f"next sync at {resume_time(next_turn, self.clock())}")
             self._wait_until(next_turn)
 
     def _wait_until(self, moment: datetime) -> None:

@@ -25,6 +25,7 @@ from transfer.plan import (
     UploadCover,
     category_of,
 )
+from transfer.render.words import number
 
 _SAVED_WORDS = {
     Category.LIKED_SONGS: ("liked", "liked"),
@@ -87,7 +88,7 @@ class Changes:
         return not (self.saved or self.created or self.continued or self.removed)
 
     def parts(self) -> list[str]:
-        parts = [f"+{count} {_word(category, count)}"
+        parts = [f"+{number(count)} {_word(category, count)}"
                  for category in Category if (count := self.saved[category])]
         if self.created:
             parts.append(f"+{_plural(self.created, 'playlist')} "
@@ -104,16 +105,16 @@ def _word(category: Category, count: int) -> str:
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+    return f"{number(count)} {one if count == 1 else (many or one + 's')}"
 
 
 def summary_line(source: Account | None, target: Account | None, changes: Changes, calls: int,
                  ending: str) -> str:
     """``sync SOURCE -> TARGET: what changed, N removed, N calls, how it ended``."""
     pair = f"{_name(source)} -> {_name(target)}"
-    parts = [*changes.parts(), f"{changes.removed} removed"]
+    parts = [*changes.parts(), f"{number(changes.removed)} removed"]
     if changes.failed:
-        parts.append(f"{changes.failed} failed")
+        parts.append(f"{number(changes.failed)} failed")
     parts.append(_plural(calls, "call"))
     parts.append(ending)
     return f"sync {pair}: {', '.join(parts)}"
