@@ -127,6 +127,10 @@ class StalePlan(TransferError):
     again what that run did. Nothing was sent; plan again."""
 
 
+class Differs(TransferError):
+    """``verify`` found the target lacking or holding otherwise something that can move."""
+
+
 class JournalError(TransferError):
     """The journal database is corrupt, of a newer schema, or cannot be written."""
 

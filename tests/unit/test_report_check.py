@@ -106,13 +106,13 @@ BROKEN: dict[str, tuple[Callable[[], Library], str]] = {
     "a follow lost": (lambda: faithful_target().model_copy(
         update={"playlists": faithful_target().playlists[:1]}), "“Friends” is not followed"),
     "a Liked Song lost": (lambda: faithful_target().model_copy(
-        update={"liked_songs": SOURCE.liked_songs[1:]}), "1 song missing"),
+        update={"liked_songs": SOURCE.liked_songs[1:]}), "missing: spotify:track:l0"),
     "Liked Songs reordered": (lambda: faithful_target().model_copy(
         update={"liked_songs": tuple(reversed(SOURCE.liked_songs))}), "not in the source's order"),
     "an album unsaved": (lambda: faithful_target().model_copy(update={"albums": ()}),
-                         "Albums: 1 missing"),
+                         "Albums: missing spotify:album:a1"),
     "an artist unfollowed": (lambda: faithful_target().model_copy(update={"artists": ()}),
-                             "1 artist not followed"),
+                             "not followed: spotify:artist:r1"),
 }
 
 
