@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import SOURCE_USER, TARGET_USER, make_adapter, small_seed
 from tests.e2e.cli_support import links, run_cli
-from tests.sources.files import write_zip
+from tests.sources.files import EXPORTIFY_HEADER, csv_text, exportify_row, write_zip
 from tests.sources.seed_download import data_download_of
 from transfer.config import Settings
 from transfer.errors import ExitStatus
@@ -198,5 +198,37 @@ def test_verify_of_a_selection_checks_only_what_it_chooses(
         everything = run_cli("verify", "--all")
         assert everything.exit_code == ExitStatus.ERROR, "the rest was never moved"
         assert "no copy in the target" in everything.stdout
+    finally:
+        server.stop()
+
+
+def test_verify_match_checks_the_songs_a_file_names_without_ids(
+    point_at: Callable[[SandboxServer], Settings], tmp_path: Path
+) -> None:
+    seed = small_seed()
+    server = SandboxServer(seed, port=0).start()
+    try:
+        artists = {artist.id: artist.name for artist in seed.catalog.artists}
+        albums = {album.id: album.name for album in seed.catalog.albums}
+        wanted = [track for track in seed.catalog.tracks if track.available][5:9]
+        rows = [exportify_row("", track.name, albums[track.album_id],
+                              artists[track.artist_ids[0]], "2024-01-01T00:00:00Z")
+                for track in wanted]
+        path = tmp_path / "found_on_a_forum.csv"
+        path.write_text(csv_text(EXPORTIFY_HEADER, rows))
+        transferred(server, point_at, "--from-file", str(path), "--match")
+        result = run_cli("verify", "--from-file", str(path), "--match")
+        assert result.exit_code == 0, result.output
+        assert VERIFIED in result.stdout and "(4 items)" in result.stdout
+        assert server.request_log.counts()[("GET", "/search")] == 4
+        assert server.request_log.writes() == 0
+        # without --match the file's songs have no id: they cannot move, and the copy holds
+        # four items the file does not identify
+        plain = run_cli("verify", "--json", "--from-file", str(path))
+        assert plain.exit_code == ExitStatus.ERROR, plain.output
+        document = json.loads(plain.stdout)
+        assert [item["reason"] for item in document["cannot_move"]] == ["no_id"] * 4
+        assert document["groups"][0]["differences"] == [
+            "“found on a forum”: 4 items instead of 0, first difference at #1"]
     finally:
         server.stop()

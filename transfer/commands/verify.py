@@ -1,6 +1,6 @@
-"""``spotify-transfer verify [--json] [--full] [--from-snapshot FILE | --from-file PATH]
-[--only LIST] [--playlist P]... [--exclude-playlist P]... [--all]``: prove that the target
-holds the library.
+"""``spotify-transfer verify [--json] [--full] [--from-snapshot FILE | --from-file PATH
+[--match]] [--only LIST] [--playlist P]... [--exclude-playlist P]... [--all]``: prove that the
+target holds the library.
 
 Reads the source (the live account, or the file a transfer came from) and the target afresh,
 and checks what was chosen to move (the selection given, else the one kept for the pair, else
@@ -22,6 +22,8 @@ from transfer.environment import Environment
 from transfer.render.safe import echo
 
 if TYPE_CHECKING:
+    from transfer.commands.pair import Pair
+    from transfer.models import Library
     from transfer.plan.selection import Selection
 
 
@@ -35,12 +37,15 @@ if TYPE_CHECKING:
               type=click.Path(path_type=Path),
               help="Check against the file the transfer came from: Spotify's data download "
                    "(zip or folder), Exportify CSVs, a list of Spotify links, or a snapshot.")
+@click.option("--match", is_flag=True,
+              help="With --from-file: look up by search the songs the file names without a "
+                   "Spotify id, as `transfer --match` did, and check them too.")
 @click.option("--full", is_flag=True,
               help="List every difference and every item that cannot move.")
 @selection_flags
 @click.pass_obj
 def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: Path | None,
-            full: bool, selection: Selection | None) -> None:
+            match: bool, full: bool, selection: Selection | None) -> None:
     """Check that the target account holds everything of the source that can move: each
     playlist's copy (name, description, flags, items in order, custom cover), followed
     playlists, Liked Songs in order, saved albums, shows, episodes, audiobooks and followed
@@ -61,7 +66,7 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: P
     from transfer.report.check import cannot_move, check_target
     from transfer.report.files import utc_now
 
-    pair = open_pair(env, source_options(snapshot, from_file, False))
+    pair = open_pair(env, source_options(snapshot, from_file, match))
     with open_journal(env.settings, pair, create=False) as journal:
         chosen = selection if selection is not None else load_selection(journal)
         options = plan_options(env.settings)
@@ -69,9 +74,10 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: P
         progress = env.progress()
         try:
             with logging_above_bars(env.stderr):
-                library = pair.source_file.library if pair.source_file is not None else None
+                library, searches = source_library(pair, match)
                 verification = read_to_verify(pair.target, options, journal, progress,
-                                              source=pair.source, source_library=library)
+                                              source=pair.source, source_library=library,
+                                              searches=searches)
         finally:
             progress.close()
     result = check_target(verification.source, verification.target, options,
@@ -96,3 +102,17 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: P
                    "`spotify-transfer plan` shows what it would do. A copy changed in the new "
                    "account is left as it is.",
         )
+
+
+def source_library(pair: Pair, match: bool) -> tuple[Library | None, int]:
+    """The source's library when it comes from a file (with ``match``, the songs it names
+    without an id looked up through the target account, as ``transfer --match`` does), and the
+    searches that cost; None for a live source."""
+    from transfer.sources.match import match_source
+
+    if pair.source_file is None:
+        return None, 0
+    if not match:
+        return pair.source_file.library, 0
+    matching = match_source(pair.source_file, pair.target.search_tracks)
+    return matching.source.library, matching.calls

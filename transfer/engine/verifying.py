@@ -29,6 +29,7 @@ from transfer.plan.cost import least_reads
 from transfer.plan.playlists import is_selected
 from transfer.progress import Progress
 from transfer.spotify import SpotifyAdapter
+from transfer.spotify.endpoints import SEARCH
 from transfer.spotify.retry import utc_now
 
 FoundBy = Literal["journal", "adopted"]
@@ -57,9 +58,11 @@ def read_to_verify(
     progress: Progress,
     source: SpotifyAdapter | None = None,
     source_library: Library | None = None,
+    searches: int = 0,
 ) -> Verification:
     """Read both sides for :func:`transfer.report.check.check_target`. ``source_library``: the
-    source from a file; else ``source`` is read live. Makes no write request."""
+    source from a file; else ``source`` is read live. ``searches`` made for the file's songs
+    without an id (``--match``) count with the reads. Makes no write request."""
     meter = CallMeter([source, target])
     categories = [category for category in SAVED_CATEGORIES if options.wants(category)]
     live = source_library is None
@@ -98,7 +101,11 @@ def read_to_verify(
         owned = {p.id for p in source_library.playlists
                  if p.relation == "owned" and is_selected(p, options)}
         least += least_reads(source_library, owned, categories)
-    return Verification(source_library, target_library, copies, found_by, meter.delta(), least)
+    reads = meter.delta()
+    if searches:
+        reads[str(SEARCH)] = reads.get(str(SEARCH), 0) + searches
+    return Verification(source_library, target_library, copies, found_by, reads,
+                        least + searches)
 
 
 def _with_covers(adapter: SpotifyAdapter, library: Library, wanted: Callable[[Playlist], bool]
