@@ -23,6 +23,7 @@ from transfer.config import Settings
 from transfer.errors import ExitStatus
 from transfer.models import Category
 from transfer.sandbox.covers import cover_jpeg
+from transfer.sandbox.faults import Faults
 from transfer.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.e2e
@@ -230,5 +231,29 @@ def test_verify_match_checks_the_songs_a_file_names_without_ids(
         assert [item["reason"] for item in document["cannot_move"]] == ["no_id"] * 4
         assert document["groups"][0]["differences"] == [
             "“found on a forum”: 4 items instead of 0, first difference at #1"]
+    finally:
+        server.stop()
+
+
+def test_verify_paused_by_spotify_or_given_a_bad_file_says_so_in_one_line(
+    point_at: Callable[[SandboxServer], Settings], tmp_path: Path
+) -> None:
+    server = SandboxServer(small_seed(), port=0).start()
+    try:
+        transferred(server, point_at)
+        server.reset_quota()
+        server.set_faults(Faults(quota=5, quota_retry_after=3600))
+        paused = run_cli("verify")
+        assert paused.exit_code == ExitStatus.PAUSED, paused.output
+        assert "Resume after" in paused.stderr and "Traceback" not in paused.output
+        assert VERIFIED not in paused.stdout
+        server.set_faults(Faults())
+        broken = tmp_path / "snapshot.json"
+        broken.write_text('{"schema_version": 1, "account": ')
+        refused = run_cli("verify", "--from-snapshot", str(broken))
+        assert refused.exit_code == ExitStatus.USAGE, refused.output
+        assert refused.stderr.startswith("Error: The snapshot") and "Traceback" not in \
+            refused.output
+        assert server.request_log.writes() == 0
     finally:
         server.stop()

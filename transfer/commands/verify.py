@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from transfer.commands.selecting import selection_flags
+from transfer.commands.selecting import checked_selection_flags
 from transfer.environment import Environment
 from transfer.render.safe import echo
 
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
                    "Spotify id, as `transfer --match` did, and check them too.")
 @click.option("--full", is_flag=True,
               help="List every difference and every item that cannot move.")
-@selection_flags
+@checked_selection_flags
 @click.pass_obj
 def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: Path | None,
             match: bool, full: bool, selection: Selection | None) -> None:
