@@ -257,3 +257,28 @@ def test_verify_paused_by_spotify_or_given_a_bad_file_says_so_in_one_line(
         assert server.request_log.writes() == 0
     finally:
         server.stop()
+
+
+def test_verify_from_a_snapshot_compares_the_covers_it_kept(
+    point_at: Callable[[SandboxServer], Settings], tmp_path: Path
+) -> None:
+    server = SandboxServer(small_seed(), port=0).start()
+    try:
+        settings = point_at(server)
+        snapshot = tmp_path / "old.json"
+        exported = run_cli("export", "--output", str(snapshot))
+        assert exported.exit_code == 0, exported.output
+        (settings.home / "tokens" / "source.json").unlink()  # the old account is gone
+        transferred(server, lambda _: settings, "--from-snapshot", str(snapshot))
+        result = run_cli("verify", "--from-snapshot", str(snapshot))
+        assert result.exit_code == 0, result.output
+        assert VERIFIED in result.stdout and "2 covers)" in result.stdout
+        copy = next(copy for copy in json.loads(run_cli("verify", "--json", "--from-snapshot",
+                                                        str(snapshot)).stdout)["copies"]
+                    if copy["name"] == "Top 50 of 2019")
+        make_adapter(settings, "target", []).upload_cover(copy["target_id"], cover_jpeg(5))
+        changed = run_cli("verify", "--from-snapshot", str(snapshot))
+        assert changed.exit_code == ExitStatus.ERROR
+        assert "“Top 50 of 2019”: the cover's image differs" in changed.stdout
+    finally:
+        server.stop()
