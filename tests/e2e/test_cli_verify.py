@@ -2,7 +2,8 @@
 the built-in library with reads only, at the least calls that read as much; it names each
 difference after the target is changed (an item removed from a copy, Liked Songs reordered, an
 artist unfollowed, a cover changed, a copy deleted) and exits 1; it finds the copies by the
-adoption rules when the journal is gone; it checks a transfer made from a data download."""
+adoption rules when the journal is gone; it checks a transfer made from a data download, a
+snapshot or a CSV with --match; it says so when a transfer stopped midway; a pause exits 75."""
 
 from __future__ import annotations
 
@@ -280,5 +281,27 @@ def test_verify_from_a_snapshot_compares_the_covers_it_kept(
         changed = run_cli("verify", "--from-snapshot", str(snapshot))
         assert changed.exit_code == ExitStatus.ERROR
         assert "“Top 50 of 2019”: the cover's image differs" in changed.stdout
+    finally:
+        server.stop()
+
+
+def test_verify_after_a_paused_transfer_lists_what_is_missing_and_says_it_stopped(
+    point_at: Callable[[SandboxServer], Settings]
+) -> None:
+    server = SandboxServer(small_seed(), port=0).start()
+    try:
+        point_at(server)
+        server.reset_quota()
+        server.set_faults(Faults(quota=30, quota_retry_after=3600))
+        paused = run_cli("transfer", "--yes")
+        assert paused.exit_code == ExitStatus.PAUSED, paused.output
+        server.set_faults(Faults())
+        server.reset_quota()
+        server.request_log.reset()
+        halfway = run_cli("verify")
+        assert halfway.exit_code == ExitStatus.ERROR, halfway.output
+        assert "Note: run 1 stopped before it was done (paused)" in halfway.stdout
+        assert "no copy in the target" in halfway.stdout or "missing: " in halfway.stdout
+        assert server.request_log.writes() == 0
     finally:
         server.stop()

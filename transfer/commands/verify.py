@@ -56,6 +56,7 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: P
     from transfer.commands.selecting import KEPT, selection_line
     from transfer.engine.verifying import read_to_verify
     from transfer.errors import Differs
+    from transfer.journal import RunKind
     from transfer.plan.selection import load_selection
     from transfer.progress import logging_above_bars
     from transfer.render.verification import (
@@ -71,6 +72,7 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: P
         chosen = selection if selection is not None else load_selection(journal)
         options = plan_options(env.settings)
         options = chosen.plan_options(options)
+        stopped = journal.unfinished_run([RunKind.TRANSFER, RunKind.SYNC])
         progress = env.progress()
         try:
             with logging_above_bars(env.stderr):
@@ -94,6 +96,9 @@ def command(env: Environment, as_json: bool, snapshot: Path | None, from_file: P
         if not chosen.is_empty:
             where = "given now, not kept" if selection is not None else KEPT
             echo(f"\n{selection_line(chosen, where)}", file=env.stdout)
+    if stopped is not None and not as_json:
+        echo(f"\nNote: run {stopped.id} stopped before it was done ({stopped.state.value}); "
+             "`spotify-transfer transfer` resumes it.", file=env.stdout)
     if not result.ok:
         raise Differs(
             f"The target differs from the source: {result.problems} difference(s), listed "
