@@ -164,6 +164,10 @@ def is_disk_full(error: OSError) -> bool:
     return error.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
+class Differs(TransferError):
+    """``verify`` found the target lacking or holding otherwise something that can move."""
+
+
 class JournalError(TransferError):
     """The journal database is corrupt, of a newer schema, or cannot be written."""
 

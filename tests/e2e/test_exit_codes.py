@@ -13,7 +13,7 @@ from transfer.errors import EXIT_MEANINGS, ExitStatus
 
 LOCKING = {"transfer", "sync", "undo"}
 """Commands that take the pair's run lock: another run going on ends them with 73."""
-CALLING_SPOTIFY = {"login", "whoami", "export", "plan", "transfer", "sync", "undo"}
+CALLING_SPOTIFY = {"login", "whoami", "export", "plan", "transfer", "sync", "undo", "verify"}
 """Commands that send requests to Spotify: a long pause it asks for ends them with 75."""
 LOCAL = {"status", "schedule", "sandbox", "demo"}
 """Commands that send no request to Spotify (the demo talks to its own sandbox)."""

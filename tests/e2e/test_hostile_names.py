@@ -1,8 +1,8 @@
 """Names that try to act on a terminal: escape sequences (clear the screen, retitle the
 window, a hyperlink), C1 controls, carriage returns and line feeds that forge a line, bidi
 overrides that show ``evil\\u202etxt.exe`` as ``evilexe.txt``. They go through plan,
-transfer (its summary and HTML report), status and undo: nothing printed holds one of those
-characters, the names are still recognisable, and the data itself (the copy in the target,
+transfer (its summary and HTML report), status, verify and undo: nothing printed holds one of
+those characters, the names are still recognisable, and the data itself (the copy in the target,
 the JSON documents) keeps them exactly. Log lines: ``tests/unit/test_safe_output.py``."""
 
 from __future__ import annotations
@@ -110,6 +110,12 @@ def test_hostile_names_are_printed_harmless_and_kept_exact(
     assert_safe(status.output, "status")
     assert safe_name(SOURCE_NAME) in status.output
     assert SOURCE_NAME in strings(json.loads(run_cli("status", "--json").stdout))
+
+    verify = run_cli("verify", "--full")
+    assert verify.exit_code == 0, verify.output
+    assert_safe(verify.output, "verify")
+    assert safe_name(LOCAL_FILE) in verify.output, "what cannot move is named"
+    assert PLAYLIST in strings(json.loads(run_cli("verify", "--json").stdout))
 
     preview = run_cli("undo")
     assert preview.exit_code == 2, "no terminal to ask at: the preview, then a refusal"

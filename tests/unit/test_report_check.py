@@ -1,6 +1,8 @@
-"""The demo's check of a transfer: it passes a faithful copy and catches each way a transfer can
-go wrong (a missing or doubled playlist, items out of order, a lost cover, wrong flags, a lost
-Liked Song, an unsaved album, an unfollowed artist or playlist, an unreported local file)."""
+"""The check of a transfer (``demo``'s and ``verify``'s): it passes a faithful copy and catches
+each way a transfer can go wrong (a missing or doubled playlist, items out of order, a lost
+cover, wrong flags or name, a lost Liked Song or date, an unsaved album, an unfollowed artist or
+playlist, an unreported local file); what cannot move is listed, not a difference; only what
+the options choose is checked."""
 
 from __future__ import annotations
 
@@ -20,10 +22,10 @@ from tests.unit.plan_support import (
     tracks,
 )
 from transfer.journal import Journal, RunKind, RunState
-from transfer.models import Cover, Library, Playlist
-from transfer.plan import diff
+from transfer.models import Category, Cover, Library, Playlist
+from transfer.plan import PlanOptions, SkipReason, diff
 from transfer.report import ReportDocument, build_report
-from transfer.report.check import check_transfer, movable
+from transfer.report.check import cannot_move, check_target, check_transfer, movable
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 COVER = Cover(url=f"{CUSTOM_COVER}1", custom=True, jpeg_base64="/9j/AAAA")
@@ -106,13 +108,13 @@ BROKEN: dict[str, tuple[Callable[[], Library], str]] = {
     "a follow lost": (lambda: faithful_target().model_copy(
         update={"playlists": faithful_target().playlists[:1]}), "“Friends” is not followed"),
     "a Liked Song lost": (lambda: faithful_target().model_copy(
-        update={"liked_songs": SOURCE.liked_songs[1:]}), "1 song missing"),
+        update={"liked_songs": SOURCE.liked_songs[1:]}), "missing: spotify:track:l0"),
     "Liked Songs reordered": (lambda: faithful_target().model_copy(
         update={"liked_songs": tuple(reversed(SOURCE.liked_songs))}), "not in the source's order"),
     "an album unsaved": (lambda: faithful_target().model_copy(update={"albums": ()}),
-                         "Albums: 1 missing"),
+                         "Albums: missing spotify:album:a1"),
     "an artist unfollowed": (lambda: faithful_target().model_copy(update={"artists": ()}),
-                             "1 artist not followed"),
+                             "not followed: spotify:artist:r1"),
 }
 
 
@@ -148,3 +150,70 @@ def test_playlists_the_target_had_before_are_not_extra() -> None:
 
 def test_movable_items_leave_out_local_files_and_unavailable_entries() -> None:
     assert movable(source_playlist()) == tracks("t", 5)
+
+
+# --- check_target: the rules verify applies ---------------------------------------------------
+
+COPIES = {"p1": "c1"}
+
+
+def test_check_target_passes_a_faithful_target_and_counts_what_can_move() -> None:
+    result = check_target(SOURCE, faithful_target(), PlanOptions(), COPIES)
+    assert result.ok, result.render()
+    # 5 items of the copy, 1 playlist followed, 3 Liked Songs, 1 album, 1 artist
+    assert result.checked == 5 + 1 + 3 + 1 + 1
+    assert {finding.group for finding in result.findings} == {
+        "playlists", "followed_playlists", "liked_songs", "saved", "artists"}
+
+
+def test_what_cannot_move_is_listed_with_the_plans_reasons_not_as_a_difference() -> None:
+    skips = cannot_move(SOURCE, PlanOptions())
+    assert [(skip.reason, skip.item.position) for skip in skips] == [
+        (SkipReason.LOCAL_FILE, 5), (SkipReason.UNAVAILABLE, 6)]
+    unreadable = library(playlists=(owned("p9", name="Refused").model_copy(
+        update={"entries": None}),))
+    assert [skip.reason for skip in cannot_move(unreadable, PlanOptions())] == [
+        SkipReason.ITEMS_UNKNOWN]
+    assert check_target(unreadable, library("alex.new"), PlanOptions(), {}).ok
+
+
+def test_an_item_withdrawn_from_a_copy_later_is_no_difference() -> None:
+    entries = faithful_target().playlists[0].entries or ()
+    withdrawn = with_copy(entries=(entry(None), *entries[1:]))
+    assert check_target(SOURCE, withdrawn, PlanOptions(), COPIES).ok
+
+
+def test_a_copy_renamed_in_the_target_or_named_without_the_prefix_differs() -> None:
+    renamed = with_copy(name="Something else")
+    result = check_target(SOURCE, renamed, PlanOptions(), COPIES)
+    assert "named “Something else” instead of “Mix”" in result.render()
+    prefixed = PlanOptions(name_prefix="Old: ")
+    assert "instead of “Old: Mix”" in check_target(SOURCE, faithful_target(), prefixed,
+                                                    COPIES).render()
+
+
+def test_only_what_the_options_choose_is_checked() -> None:
+    empty = library("alex.new")
+    likes = PlanOptions(categories=(Category.LIKED_SONGS,))
+    result = check_target(SOURCE, empty, likes, {})
+    assert [finding.group for finding in result.findings] == ["playlists", "liked_songs"]
+    assert "missing: spotify:track:l0" in result.render()
+    assert check_target(SOURCE, faithful_target(), likes, {}).ok
+
+
+def test_liked_songs_dates_are_checked_when_they_are_to_be_kept() -> None:
+    moved = faithful_target().model_copy(update={"liked_songs": tuple(
+        item.model_copy(update={"added_at": NOW}) for item in SOURCE.liked_songs)})
+    assert check_target(SOURCE, moved, PlanOptions(), COPIES).ok
+    dated = PlanOptions(preserve_liked_dates=True, extended_quota=True)
+    result = check_target(SOURCE, moved, dated, COPIES)
+    assert not result.ok
+    assert "saved on 2026-05-01 00:00:00 instead of" in result.render()
+
+
+def test_differences_are_capped_per_rule_unless_all_are_asked_for() -> None:
+    result = check_target(SOURCE.model_copy(update={"albums": saved(
+        *(f"spotify:album:a{n}" for n in range(8)))}), faithful_target(), PlanOptions(), COPIES)
+    assert "… and 2 more" in result.render()
+    assert "… and" not in result.render(listed=None)
+    assert result.render(listed=None).count("Albums: missing") == 7

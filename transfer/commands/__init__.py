@@ -12,6 +12,7 @@ COMMAND_MODULES: list[str] = [
     "undo",
     "plan",
     "transfer",
+    "verify",
     "sync",
     "schedule",
     "demo",

@@ -120,7 +120,8 @@ class DemoRun:
     def check(self, pair: Pair, document: ReportDocument, target_had: Sequence[str]
               ) -> tuple[CheckResult, int]:
         """Read both accounts again and compare; the least calls the job could have cost."""
-        self.say("4. The check: both accounts read again and compared\n")
+        self.say("4. The check: both accounts read again and compared, rule by rule as "
+                 "`spotify-transfer verify` does\n")
         before = pair.calls()
         assert pair.source is not None
         source = read_library(pair.source)

@@ -146,10 +146,10 @@ def _fits(copy: Playlist, original: Playlist) -> bool:
     wanted = carried_entries(original)[0]
     if not is_prefix(present, wanted):
         return False
-    return len(present) == len(wanted) or _same_text(copy.description, original.description)
+    return len(present) == len(wanted) or same_text(copy.description, original.description)
 
 
-def _same_text(one: str, other: str) -> bool:
+def same_text(one: str, other: str) -> bool:
     """Spotify answers descriptions HTML-escaped; compare them unescaped."""
     return html.unescape(one).strip() == html.unescape(other).strip()
 

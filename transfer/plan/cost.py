@@ -9,11 +9,11 @@ and token refreshes are outside it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from math import ceil
 
-from transfer.models import SAVED_CATEGORIES, Library, Playlist
+from transfer.models import SAVED_CATEGORIES, Category, Library, Playlist
 from transfer.plan.actions import ADD_BATCH, LIBRARY_BATCH, WriteAction
 from transfer.plan.endpoints import SAVED_COLLECTION_READS, Endpoint
 from transfer.plan.playlists import carried_entries
@@ -57,6 +57,16 @@ def least_calls(source: Library, target: Library | None = None) -> CallBudget:
     _add_reads(calls, target, owned_items=False)
     _add_writes(calls, source, target)
     return CallBudget(calls={endpoint: count for endpoint, count in calls.items() if count})
+
+
+def least_reads(library: Library, playlist_ids: Collection[str],
+                categories: Iterable[Category]) -> int:
+    """The fewest calls that read ``library``'s playlist list, the items of the playlists
+    ``playlist_ids`` names and its collections of ``categories`` (what ``verify`` reads)."""
+    calls = _pages(len(library.playlists))
+    calls += sum(_pages(len(getattr(library, category.value))) for category in categories)
+    return calls + sum(_pages(_size(playlist), minimum=0) for playlist in library.playlists
+                       if playlist.id in playlist_ids)
 
 
 def _pages(count: int, minimum: int = 1) -> int:

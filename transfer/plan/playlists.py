@@ -200,7 +200,7 @@ def _continue_copy(
     writes: tuple[WriteAction, ...] = (*details, *cover, *change.writes)
     if not writes:
         reason = SkipReason.NOT_MIRRORED if change.behind else SkipReason.UP_TO_DATE
-        skip = _skip(playlist, reason)
+        skip = playlist_skip(playlist, reason)
         outline = _skip_outline(playlist, skip, target_id, change.kept, len(entry_skips),
                                 behind=change.behind)
         return PlaylistPlan(outline=outline, skips=(skip, *entry_skips))
@@ -225,17 +225,18 @@ def _items_change(
     """The item writes that continue a copy, or the skip that says why it is left alone."""
     if playlist.entries is None:
         if playlist.snapshot_id is None or playlist.snapshot_id != link.source_snapshot_id:
-            return _skip(playlist, SkipReason.ITEMS_UNKNOWN)
+            return playlist_skip(playlist, SkipReason.ITEMS_UNKNOWN)
         return ItemsChange((), adding=0, kept=len(link.target_uris))
     wanted = carried_entries(playlist)[0]
     present = known_copy_uris(link, copy)
     if present is None:
-        return _skip(playlist, SkipReason.ITEMS_UNKNOWN, "the copy in the target was not read")
+        return playlist_skip(playlist, SkipReason.ITEMS_UNKNOWN,
+                             "the copy in the target was not read")
     where = CopyTarget(playlist.id, link.target_playlist_id, playlist.name)
     if is_prefix(present, wanted):
         return appended(where, present, wanted)
     if not options.syncing or not holds_what_was_carried(present, link.target_uris):
-        return _skip(playlist, SkipReason.DIVERGED)
+        return playlist_skip(playlist, SkipReason.DIVERGED)
     if options.mirror and not any(entry.malformed for entry in playlist.entries):
         return mirrored(where, link.target_uris, wanted)
     return new_ones_appended(where, link.target_uris, wanted)
@@ -329,7 +330,8 @@ def _cover_upload(
     return (upload,)
 
 
-def _skip(playlist: Playlist, reason: SkipReason, detail: str = "") -> Skip:
+def playlist_skip(playlist: Playlist, reason: SkipReason, detail: str = "") -> Skip:
+    """A skip of a whole playlist, and why."""
     item = SkippedItem(
         category=Category.PLAYLISTS,
         name=playlist.name,
@@ -344,7 +346,7 @@ def _skip(playlist: Playlist, reason: SkipReason, detail: str = "") -> Skip:
 def _skipped(
     playlist: Playlist, reason: SkipReason, detail: str = "", target_id: str | None = None
 ) -> PlaylistPlan:
-    skip = _skip(playlist, reason, detail)
+    skip = playlist_skip(playlist, reason, detail)
     return PlaylistPlan(outline=_skip_outline(playlist, skip, target_id), skips=(skip,))
 
 

@@ -89,6 +89,17 @@ def _turned_off(category: Category, items: list[SavedItem]) -> SavedPlan:
     return SavedPlan(outline=outline, skips=(skip,))
 
 
+def unsavable(category: Category, items: tuple[SavedItem, ...]) -> tuple[Skip, ...]:
+    """A skip for each item of a collection that cannot be saved (a local file, a kind of item
+    Spotify cannot save), in the collection's order."""
+    skips = []
+    for item in items:
+        reason = _problem(item)
+        if reason is not None:
+            skips.append(Skip(item=_skipped_item(category, item), reason=reason))
+    return tuple(skips)
+
+
 def _problem(item: SavedItem) -> SkipReason | None:
     try:
         if kind_of(item.uri) is Kind.LOCAL:

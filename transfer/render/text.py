@@ -49,7 +49,7 @@ def render_plan(
         _playlists(plan, verbose),
         _saved(plan),
         _left_out(left_out(plan)),
-        _cannot_move(plan.skips, verbose),
+        cannot_move_section(plan.skips, verbose),
         _notes(plan.notes),
         _cost(plan, reads or {}),
         _verdict(plan),
@@ -189,7 +189,10 @@ def _left_out(out: LeftOut) -> str:
     return "\n".join(lines)
 
 
-def _cannot_move(skips: Iterable[Skip], verbose: bool) -> str:
+def cannot_move_section(skips: Iterable[Skip], verbose: bool,
+                        everything: str = "plan --json") -> str:
+    """Each item that cannot move, grouped by reason; without ``verbose`` the first of each
+    group, and where to see ``everything``."""
     losses = [skip for skip in skips if skip.item.position is not None or _is_saved_item(skip)]
     if not losses:
         return ""
@@ -200,7 +203,8 @@ def _cannot_move(skips: Iterable[Skip], verbose: bool) -> str:
         shown = items if verbose else items[:LISTED_SKIPS]
         lines.extend(f"    {_skipped_item(skip)}" for skip in shown)
         if len(items) > len(shown):
-            lines.append(f"    … and {number(len(items) - len(shown))} more (see plan --json)")
+            lines.append(f"    … and {number(len(items) - len(shown))} more "
+                         f"(see {everything})")
     return "\n".join(lines)
 
 

@@ -1,24 +1,33 @@
 """Checking a transfer: the target, read afresh, against the source, rule by rule as
-"What moved correctly means" (``../shared/PRODUCT.md``) says.
+"What moved correctly means" (``../shared/PRODUCT.md``) says. Pure: it compares libraries.
 
-It compares two exports and the run's report, not the journal: each owned playlist has exactly
-one copy with the same name, description, flags, items in order and custom cover bytes;
-followed and collaborative playlists are followed; Liked Songs are all there in the same order;
-albums, shows, episodes and audiobooks saved; artists followed; local files and unavailable
-entries reported by name, and what Spotify sent that could not be read reported at its place; an
-owned playlist the report says could not be read (a page of nothing readable) has no copy.
-Meant for a target that started without the source's items (as in ``demo``): what a target had
-before is not told apart.
+:func:`check_target` is the check ``verify`` makes: for what the options choose, each owned
+playlist's copy (which copy is which comes from the caller: journal links or adoption) has the
+name, description and flags the tool sets, the items in order and the custom cover's bytes;
+followed and collaborative playlists are followed; Liked Songs are all there in the same order
+(and with their dates under ``preserve_liked_dates``); albums, shows, episodes and audiobooks
+saved; artists followed. What cannot move (:func:`cannot_move`: the plan's skip reasons) is no
+difference; an owned playlist with a page of nothing readable cannot move either (the plan's
+``unreadable``). :func:`check_transfer` is the demo's: the same rules after one run, plus that
+the target holds no other new playlist, that a playlist the report calls unreadable truly is
+and has no copy, and that the run's report names each item that cannot move (what Spotify sent
+that could not be read, at its place).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from transfer.models import Category, Library, Playlist
-from transfer.plan import PlanOptions, SkipReason
+from transfer.models import SAVED_CATEGORIES, Category, Library, Playlist, SavedItem
+from transfer.plan import PlanOptions, Skip, SkipReason
+from transfer.plan.adoption import same_text
+from transfer.plan.copies import is_prefix
+from transfer.plan.playlists import carried_entries, is_selected, playlist_skip, unreadable_page
+from transfer.plan.saved import unsavable
+from transfer.render.safe import safe_name
 from transfer.render.words import CATEGORY_NAMES, number, plural, quoted
 from transfer.report.document import ReportDocument
 
@@ -27,11 +36,15 @@ LISTED_PROBLEMS = 5
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule: whether it holds, what was checked, and what is wrong."""
+    """One rule: whether it holds, what was checked, and what is wrong. ``group`` names the
+    rule in documents (``playlists``, ``liked_songs``...); ``checked`` counts what it looked
+    at (items, playlists followed, saves)."""
 
     ok: bool
     text: str
     problems: tuple[str, ...] = ()
+    group: str = ""
+    checked: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,11 +59,16 @@ class CheckResult:
     def problems(self) -> int:
         return sum(len(finding.problems) for finding in self.findings)
 
-    def render(self) -> str:
+    @property
+    def checked(self) -> int:
+        return sum(finding.checked for finding in self.findings)
+
+    def render(self, listed: int | None = LISTED_PROBLEMS) -> str:
+        """One line per rule, its problems under it; ``listed`` caps them per rule (None: all)."""
         lines = []
         for finding in self.findings:
             lines.append(f"  {'✔' if finding.ok else '✘'} {finding.text}")
-            shown = finding.problems[:LISTED_PROBLEMS]
+            shown = finding.problems if listed is None else finding.problems[:listed]
             lines.extend(f"      - {problem}" for problem in shown)
             if len(finding.problems) > len(shown):
                 lines.append(f"      - … and {len(finding.problems) - len(shown)} more")
@@ -64,48 +82,93 @@ def check_transfer(
     options: PlanOptions | None = None,
     target_had: Collection[str] = (),
 ) -> CheckResult:
-    """Check ``target`` against ``source`` after the run ``report`` describes.
+    """Check ``target`` against ``source`` after the run ``report`` describes (the demo's check).
 
     ``target_had`` are the ids of the target's playlists before the run: any other playlist the
-    target owns must be a copy of a source playlist.
+    target owns must be a copy of a source playlist, and each copy's name is that of exactly
+    one playlist the target owns.
     """
     options = options or PlanOptions()
-    chosen = [p for p in source.playlists if _chosen(p, options)]
+    copies = {p.source_id: p.target_id for p in report.playlists if p.target_id is not None}
     unread = {p.source_id for p in report.playlists if p.skip_reason is SkipReason.UNREADABLE}
-    owned = [p for p in chosen if p.relation == "owned" and p.id not in unread]
-    not_copied = [p for p in chosen if p.relation == "owned" and p.id in unread]
+    chosen = [p for p in source.playlists if p.relation == "owned" and _chosen(p, options)]
+    owned = [p for p in chosen if p.id not in unread]
+    not_copied = [p for p in chosen if p.id in unread]
+    checked = check_target(source, target, options, copies, names_once=True)
     return CheckResult(findings=(
-        _copies(owned, target, report, options),
+        checked.findings[0],
         _no_extra_playlists(owned, target, target_had, options),
         *((_not_copied(not_copied, target, options),) if not_copied else ()),
-        _followed(chosen, target),
-        _liked_songs(source, target),
-        *_saved(source, target),
+        *checked.findings[1:],
         _reported(owned, report, source),
     ))
 
 
+def check_target(
+    source: Library,
+    target: Library,
+    options: PlanOptions,
+    copies: Mapping[str, str],
+    names_once: bool = False,
+) -> CheckResult:
+    """Whether ``target`` holds what can move of ``source`` under ``options``, rule by rule.
+
+    ``copies`` maps a source playlist id to its copy's id in the target (from the journal's
+    links, the adoption rules or a run's report). Only what the options choose is checked; what
+    cannot move (:func:`cannot_move`) is no difference. With ``names_once`` each copy's name
+    must also be that of no other playlist the target owns (a target that started empty).
+    """
+    chosen = [p for p in source.playlists if _chosen(p, options)]
+    owned = [p for p in chosen if p.relation == "owned" and unreadable_page(p) is None]
+    findings = [_copies(owned, target, copies, options, names_once)]
+    if options.wants(Category.PLAYLISTS):
+        findings.append(_followed(chosen, target))
+    if options.wants(Category.LIKED_SONGS):
+        findings.append(_liked_songs(source, target, options))
+    findings.extend(_saved(source, target, options))
+    return CheckResult(findings=tuple(findings))
+
+
+def cannot_move(source: Library, options: PlanOptions) -> tuple[Skip, ...]:
+    """What the options choose that cannot move, as the plan says why (a local file, an
+    unavailable item, an entry without an id, a playlist whose items cannot be read...)."""
+    skips: list[Skip] = []
+    for playlist in source.playlists:
+        if playlist.relation != "owned" or not _chosen(playlist, options):
+            continue
+        broken = unreadable_page(playlist)
+        if playlist.entries is None:
+            skips.append(playlist_skip(playlist, SkipReason.ITEMS_UNKNOWN))
+        elif broken is not None:
+            skips.append(playlist_skip(playlist, SkipReason.UNREADABLE, broken))
+        else:
+            skips.extend(carried_entries(playlist)[1])
+    for category in SAVED_CATEGORIES:
+        if options.wants(category):
+            skips.extend(unsavable(category, getattr(source, category.value)))
+    return tuple(skips)
+
+
 def _chosen(playlist: Playlist, options: PlanOptions) -> bool:
-    return (options.wants(Category.PLAYLISTS) and options.is_included(playlist.name, playlist.id)
-            and options.excluding_pattern(playlist.name, playlist.id) is None)
+    return is_selected(playlist, options)
 
 
 def movable(playlist: Playlist) -> list[str]:
     """The URIs of a playlist that a copy must hold, in order."""
-    return [entry.uri for entry in playlist.entries or ()
-            if entry.uri is not None and not entry.is_local]
+    return list(carried_entries(playlist)[0])
 
 
-def _copies(owned: Sequence[Playlist], target: Library, report: ReportDocument,
-            options: PlanOptions) -> Finding:
-    copies = {p.source_id: p.target_id for p in report.playlists}
+def _copies(owned: Sequence[Playlist], target: Library, copies: Mapping[str, str],
+            options: PlanOptions, names_once: bool) -> Finding:
     by_id = {p.id: p for p in target.playlists if p.relation == "owned"}
     names = Counter(p.name for p in by_id.values())
     wanted_names = Counter(options.target_name(p.name) for p in owned)
     problems: list[str] = []
     for playlist in owned:
+        if playlist.entries is None:
+            continue  # cannot move: its items could not be read
         name = options.target_name(playlist.name)
-        if names[name] != wanted_names[name]:
+        if names_once and names[name] != wanted_names[name]:
             problems.append(f"{quoted(name)}: {names[name]} playlists of that name in the "
                             f"target, {wanted_names[name]} expected")
         copy = by_id.get(copies.get(playlist.id) or "")
@@ -116,14 +179,18 @@ def _copies(owned: Sequence[Playlist], target: Library, report: ReportDocument,
                         for wrong in _differences(playlist, copy, options))
     items = sum(len(movable(p)) for p in owned)
     covers = sum(1 for p in owned if p.cover is not None and p.cover.custom)
-    text = (f"{plural(len(owned), 'playlist')} you own: each has exactly one copy with the same "
+    exactly = "exactly " if names_once else ""
+    text = (f"{plural(len(owned), 'playlist')} you own: each has {exactly}one copy with the same "
             f"name, description, flags, items in order and custom cover "
             f"({plural(items, 'item')}, {plural(covers, 'cover')})")
-    return Finding(not problems, text, tuple(problems))
+    return Finding(not problems, text, tuple(problems), "playlists", items)
 
 
 def _differences(playlist: Playlist, copy: Playlist, options: PlanOptions) -> Iterable[str]:
-    if copy.description != playlist.description:
+    name = options.target_name(playlist.name)
+    if copy.name != name:
+        yield f"named {quoted(copy.name)} instead of {quoted(name)}"
+    if not same_text(copy.description, playlist.description):
         yield f"description {copy.description!r} instead of {playlist.description!r}"
     public = options.target_public(playlist.public, playlist.collaborative)
     if (copy.public, copy.collaborative) != (public, playlist.collaborative):
@@ -131,16 +198,17 @@ def _differences(playlist: Playlist, copy: Playlist, options: PlanOptions) -> It
                f"public={public}, collaborative={playlist.collaborative}")
     wanted = movable(playlist)
     have = [entry.uri for entry in copy.entries or ()]
-    if have != wanted:
+    if len(have) != len(wanted) or not is_prefix(have, wanted):
         first = next((n for n, pair in enumerate(zip(have, wanted, strict=False))
-                      if pair[0] != pair[1]), min(len(have), len(wanted)))
+                      if pair[0] is not None and pair[0] != pair[1]),
+                     min(len(have), len(wanted)))
         yield f"{len(have)} items instead of {len(wanted)}, first difference at #{first + 1}"
     custom = playlist.cover is not None and playlist.cover.custom
     copied = copy.cover is not None and copy.cover.custom
     if custom != copied:
         yield "custom cover missing" if custom else "a custom cover it should not have"
-    elif custom and playlist.cover and copy.cover and (
-            copy.cover.jpeg_base64 != playlist.cover.jpeg_base64 or not copy.cover.jpeg_base64):
+    elif custom and playlist.cover and copy.cover and playlist.cover.jpeg_base64 and (
+            copy.cover.jpeg_base64 != playlist.cover.jpeg_base64):
         yield "the cover's image differs"
 
 
@@ -176,41 +244,84 @@ def _followed(chosen: Sequence[Playlist], target: Library) -> Finding:
     listed = {p.id for p in target.playlists}
     problems = tuple(f"{quoted(p.name)} is not followed" for p in others if p.id not in listed)
     return Finding(not problems, f"{plural(len(others), 'playlist')} you follow or collaborate "
-                                 "on: followed", problems)
+                                 "on: followed", problems, "followed_playlists", len(others))
 
 
-def _liked_songs(source: Library, target: Library) -> Finding:
-    wanted = [item.uri for item in source.liked_songs]
+def _liked_songs(source: Library, target: Library, options: PlanOptions) -> Finding:
+    songs = _movable_saved(Category.LIKED_SONGS, source)
+    wanted = [item.uri for item in songs]
     present = set(wanted)
+    have_items = {item.uri: item for item in target.liked_songs}
     have = [item.uri for item in target.liked_songs if item.uri in present]
-    missing = len(present - set(have))
+    missing = [item for item in songs if item.uri not in have_items]
     problems: list[str] = []
     if missing:
-        problems.append(f"{plural(missing, 'song')} missing")
+        problems.extend(f"missing: {_described(item)}" for item in missing)
     elif have != wanted:
-        problems.append("not in the source's order")
-    text = f"{number(len(wanted))} Liked Songs: all saved, in the same order"
-    return Finding(not problems, text, tuple(problems))
+        first = next(n for n, pair in enumerate(zip(have, wanted, strict=True))
+                     if pair[0] != pair[1])
+        problems.append(f"not in the source's order: first difference at #{first + 1} "
+                        f"({_described(songs[first])})")
+    dated = options.preserve_liked_dates
+    if dated and not missing:
+        problems.extend(f"saved on {_day(have_items[item.uri].added_at)} instead of "
+                        f"{_day(item.added_at)}: {_described(item)}" for item in songs
+                        if item.added_at is not None
+                        and have_items[item.uri].added_at != item.added_at)
+    dates = " and dates" if dated else ""
+    text = f"{number(len(wanted))} Liked Songs: all saved, in the same order{dates}"
+    return Finding(not problems, text, tuple(problems), "liked_songs", len(wanted))
 
 
-def _saved(source: Library, target: Library) -> Iterable[Finding]:
-    kinds = (Category.ALBUMS, Category.SHOWS, Category.EPISODES, Category.AUDIOBOOKS)
+def _saved(source: Library, target: Library, options: PlanOptions) -> Iterable[Finding]:
+    kinds = [category for category in (Category.ALBUMS, Category.SHOWS, Category.EPISODES,
+                                       Category.AUDIOBOOKS) if options.wants(category)]
     problems: list[str] = []
     counts = []
+    checked = 0
     for category in kinds:
-        wanted = [item.uri for item in getattr(source, category.value)]
+        wanted = _movable_saved(category, source)
         have = {item.uri for item in getattr(target, category.value)}
-        missing = [uri for uri in wanted if uri not in have]
+        missing = [item for item in wanted if item.uri not in have]
+        checked += len(wanted)
         counts.append(f"{number(len(wanted))} {CATEGORY_NAMES[category].lower()}")
         if missing:
-            problems.append(f"{CATEGORY_NAMES[category]}: {number(len(missing))} missing")
-    yield Finding(not problems, f"{', '.join(counts)}: all saved", tuple(problems))
-    artists = [item.uri for item in source.artists]
+            problems.extend(f"{CATEGORY_NAMES[category]}: missing {_described(item)}"
+                            for item in missing)
+    if kinds:
+        yield Finding(not problems, f"{', '.join(counts)}: all saved", tuple(problems), "saved",
+                      checked)
+    if not options.wants(Category.ARTISTS):
+        return
+    artists = _movable_saved(Category.ARTISTS, source)
     followed = {item.uri for item in target.artists}
-    missing_artists = sum(1 for uri in artists if uri not in followed)
-    yield Finding(not missing_artists, f"{plural(len(artists), 'artist')}: all followed",
-                  (f"{plural(missing_artists, 'artist')} not followed",) if missing_artists
-                  else ())
+    unfollowed = [item for item in artists if item.uri not in followed]
+    artist_problems = tuple(f"not followed: {_described(item)}" for item in unfollowed)
+    yield Finding(not unfollowed, f"{plural(len(artists), 'artist')}: all followed",
+                  artist_problems, "artists", len(artists))
+
+
+def _movable_saved(category: Category, source: Library) -> list[SavedItem]:
+    """A collection's items that can be saved, each once, in the source's order."""
+    items: tuple[SavedItem, ...] = getattr(source, category.value)
+    cannot = {skip.item.uri for skip in unsavable(category, items)}
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        if item.uri not in cannot and item.uri not in seen:
+            seen.add(item.uri)
+            kept.append(item)
+    return kept
+
+
+def _described(item: SavedItem) -> str:
+    name = quoted(item.name) if item.name else item.uri
+    by = f" by {safe_name(', '.join(item.artists))}" if item.artists else ""
+    return f"{name}{by} ({item.uri})" if item.name else name
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment is not None else "no date"
 
 
 def _reported(owned: Sequence[Playlist], report: ReportDocument, source: Library) -> Finding:
