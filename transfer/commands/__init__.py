@@ -15,4 +15,5 @@ COMMAND_MODULES: list[str] = [
     "sync",
     "schedule",
     "demo",
+    "app",
 ]
