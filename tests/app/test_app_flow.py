@@ -3,6 +3,7 @@ the whole flow from setup to undo, a selection, keyboard use."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.app.app_support import (
     shot,
 )
 from tests.browser import chromium, playwright_chromium
+from transfer.auth import TokenStore
 
 __all__ = ["browser_page", "chromium", "playwright_chromium", "rig"]
 
@@ -35,6 +37,16 @@ def test_whole_flow_from_setup_to_undo(bare_rig: Rig, browser_page: Any) -> None
     rig = bare_rig
     server = rig.start_app()
     page = browser_page(server.start_url)
+    bodies: list[str] = []
+
+    def keep(response: Any) -> None:
+        if response.url.startswith(rig.origin) and "event-stream" not in (
+                response.headers.get("content-type") or ""):
+            # a page that navigated away before its body was read has none to scan
+            with contextlib.suppress(Exception):
+                bodies.append(response.text())
+
+    page.on("response", keep)
     # 1. setup: the redirect URI to copy, the client id checked live and saved
     page.wait_for_url(re.compile(r"/setup$"))
     assert rig.settings().redirect_uri in page.locator("#redirect-uri").inner_text()
@@ -88,3 +100,10 @@ def test_whole_flow_from_setup_to_undo(bare_rig: Rig, browser_page: Any) -> None
     assert "sync" in page.locator("#cron-line").inner_text()
     assert "transfer" in page.locator("main pre").last.inner_text().lower()
     shot(page, "7-sync")
+    # no token the sandbox issued ever reached the page
+    store = TokenStore(rig.settings().home)
+    tokens = [secret for account in ("source", "target") if (login := store.load(account))
+              for secret in (login.access_token, login.refresh_token)]
+    assert len(tokens) == 4 and len(bodies) > 20
+    leaked = [token for token in tokens if any(token in body for body in bodies)]
+    assert not leaked
