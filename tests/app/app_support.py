@@ -74,8 +74,9 @@ class Rig:
         return self.sandbox.state.dump().libraries[TARGET_USER].model_dump(mode="json")
 
 
-def make_rig(tmp_path: Path, seed: SandboxSeed | None = None, client_id: bool = True
-             ) -> Iterator[Rig]:
+def make_rig(tmp_path: Path, seed: SandboxSeed | None = None, client_id: bool = True,
+             extra: str = "") -> Iterator[Rig]:
+    """``extra``: TOML tables added to the settings file."""
     seed = seed or small_seed()
     redirect_uri = f"http://127.0.0.1:{free_port()}/callback"
     seed.app.redirect_uris.append(redirect_uri)
@@ -89,7 +90,7 @@ def make_rig(tmp_path: Path, seed: SandboxSeed | None = None, client_id: bool = 
              f"home = {json.dumps(str(home))}"]
     if client_id:
         lines.insert(0, f"client_id = {json.dumps(sandbox.client_id)}")
-    config.write_text("\n".join(lines) + "\n")
+    config.write_text("\n".join(lines) + "\n" + extra)
     rig = Rig(sandbox, config, home, sandbox.state.dump())
     try:
         yield rig
