@@ -81,7 +81,7 @@ def test_whole_flow_from_setup_to_undo(bare_rig: Rig, browser_page: Any) -> None
     shot(page, "5-transfer")
     page.get_by_role("link", name="See the result").click()
     page.get_by_text("everything chosen is in the new account").wait_for()
-    assert page.get_by_role("link", name="open the copy in Spotify").count() > 0
+    assert page.get_by_role("link", name="open in Spotify").count() > 0
     shot(page, "6-result")
     target_after = rig.target_library()
     assert target_after["tracks"], "the Liked Songs moved"

@@ -104,3 +104,18 @@ def test_client_id_check(served: Rig) -> None:
                                           "client_id": "no-such-app"})
     assert refused.status_code == 400
     assert served.settings().client_id == served.sandbox.client_id
+
+
+def test_a_run_going_on_elsewhere_is_shown_not_failed(served: Rig) -> None:
+    from tests.app.app_support import TARGET_USER, poll
+    from transfer.journal import Journal, journal_path
+
+    client = entered(served)
+    path = journal_path(served.settings().home, "alex.old", TARGET_USER)
+    with Journal.open(path) as journal, journal.holding():
+        assert client.get("/plan").status_code == 200
+        job = served.state.job
+        assert job is not None
+        poll(lambda: job.ended, what="the job to end")
+        assert job.phase == "busy"
+        assert "Another run between these accounts is going on" in client.get("/plan").text

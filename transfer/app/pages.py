@@ -33,6 +33,7 @@ templates = Environment(loader=PackageLoader("transfer.app", "templates"),
 templates.filters["name"] = lambda text: safe_name(text or "")
 templates.filters["number"] = number
 templates.filters["duration"] = duration
+templates.filters["label"] = lambda category: LABELS.get(str(category), str(category))
 templates.globals["STEPS"] = STEPS
 templates.globals["CATEGORY_LABELS"] = CATEGORY_LABELS
 

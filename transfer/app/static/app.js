@@ -123,7 +123,7 @@ function setUpProgress() {
       const label = item.querySelector("label");
       if (row.total) { bar.max = row.total; bar.value = Math.min(row.done, row.total); }
       else { bar.removeAttribute("value"); }
-      label.textContent = row.label + ": " + row.done + (row.total ? " of " + row.total : "") + (row.ended ? " (done)" : "");
+      label.textContent = row.label + ": " + row.done + (row.total ? " of " + row.total : "");
     });
   });
   source.addEventListener("end", () => { source.close(); window.location.reload(); });
