@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.app.app_support import TARGET_USER, Rig, browser_page, rig, shot
-from tests.browser import chromium, playwright_chromium
+from tests.app.app_support import TARGET_USER, Rig, shot
 from transfer.journal import Journal, journal_path
 from transfer.models import Category
 from transfer.plan.selection import load_selection
-
-__all__ = ["browser_page", "chromium", "playwright_chromium", "rig"]
 
 CHOSEN = ("One song", "51 Shades of Blue", "Road Trip 🚗")
 LEFT_OUT = ("albums", "artists", "shows", "episodes", "audiobooks")
@@ -81,5 +78,26 @@ def test_search_filters_the_list_without_script(rig: Rig, playwright_chromium: A
         shown = page.locator("#playlist-list li:not([hidden])")
         assert sorted(shown.all_inner_texts()) == ["100 Road Songs", "Road Trip 🚗"]
         assert page.locator("#playlist-list li").count() > 2
+    finally:
+        context.close()
+
+
+def test_pages_reflow_at_200_percent_zoom(rig: Rig, playwright_chromium: Any) -> None:
+    """At twice the zoom (a 1280 px window shows 640 CSS px) nothing is wider than the window."""
+    rig.log_in_both()
+    server = rig.start_app()
+    context = playwright_chromium.new_context(viewport={"width": 1280, "height": 900},
+                                              device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.goto(server.start_url)
+        page.set_viewport_size({"width": 640, "height": 900})
+        for path in ("/setup", "/connect", "/choose", "/plan", "/sync"):
+            page.goto(f"{rig.origin}{path}")
+            if path == "/plan":
+                page.get_by_role("button", name="Transfer now").wait_for()
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= 640, (path, wide)
+        shot(page, "4-plan-200-percent")
     finally:
         context.close()

@@ -15,16 +15,11 @@ from tests.app.app_support import (
     SOURCE_USER,
     TARGET_USER,
     Rig,
-    browser_page,
     connect,
     make_rig,
-    rig,
     shot,
 )
-from tests.browser import chromium, playwright_chromium
 from transfer.auth import TokenStore
-
-__all__ = ["browser_page", "chromium", "playwright_chromium", "rig"]
 
 
 @pytest.fixture

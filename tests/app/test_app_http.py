@@ -4,16 +4,15 @@ without the CSRF token gets; the security headers; each page answers."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from starlette.routing import Route
 
-from tests.app.app_support import Rig, rig
+from tests.app.app_support import Rig
 from transfer.app.security import CSP
 from transfer.app.server import make_app
-
-__all__ = ["rig"]
 
 
 @pytest.fixture
@@ -119,3 +118,20 @@ def test_a_run_going_on_elsewhere_is_shown_not_failed(served: Rig) -> None:
         poll(lambda: job.ended, what="the job to end")
         assert job.phase == "busy"
         assert "Another run between these accounts is going on" in client.get("/plan").text
+
+
+def test_hostile_and_right_to_left_names_are_escaped_and_isolated(tmp_path: Path) -> None:
+    from tests.app.app_support import make_rig
+    from tests.conftest import small_seed
+
+    seed = small_seed()
+    seed.playlists[1].name = '<script>alert(1)</script>"><img src=x>'
+    seed.playlists[2].name = "שירים לדרך \u202egnp.exe"
+    for rig in make_rig(tmp_path, seed):
+        rig.log_in_both()
+        rig.start_app()
+        page = entered(rig).get("/choose").text
+        assert "<script>alert" not in page and "<img src=x>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "\u202e" not in page
+        assert '<bdi dir="auto">שירים לדרך' in page

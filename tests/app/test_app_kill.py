@@ -10,12 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.app.app_support import ROOT, Rig, browser_page, free_port, poll, rig, shot
-from tests.browser import chromium, playwright_chromium
+from tests.app.app_support import ROOT, Rig, free_port, poll, shot
 from tests.reliability.expectation import assert_target_exact
 from transfer.sandbox.faults import Faults
-
-__all__ = ["browser_page", "chromium", "playwright_chromium", "rig"]
 
 WRITES_BEFORE_KILL = 4
 START_TIMEOUT_S = 30

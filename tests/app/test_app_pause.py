@@ -10,12 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.app.app_support import Rig, browser_page, make_rig, shot
-from tests.browser import chromium, playwright_chromium
+from tests.app.app_support import Rig, make_rig, shot
 from tests.reliability.expectation import assert_target_exact
 from transfer.sandbox.faults import Faults
-
-__all__ = ["browser_page", "chromium", "playwright_chromium"]
 
 QUOTA_WAIT_S = 4
 

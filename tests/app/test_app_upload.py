@@ -11,10 +11,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.app.app_support import ROOT, TARGET_USER, Rig, poll, rig
+from tests.app.app_support import ROOT, TARGET_USER, Rig, poll
 from tests.conftest import log_in_headless
-
-__all__ = ["rig"]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse
 from transfer.app.state import AppState
 from transfer.models import Category
 from transfer.progress import LABELS
-from transfer.render.safe import safe_name
+from transfer.render.safe import safe_name, safe_text
 from transfer.render.words import duration, number
 
 STEPS = (
@@ -31,6 +31,7 @@ CATEGORY_LABELS = {category: LABELS[category.value] for category in Category}
 templates = Environment(loader=PackageLoader("transfer.app", "templates"),
                         autoescape=select_autoescape(default=True, default_for_string=True))
 templates.filters["name"] = lambda text: safe_name(text or "")
+templates.filters["text"] = lambda text: safe_text(text or "")
 templates.filters["number"] = number
 templates.filters["duration"] = duration
 templates.filters["label"] = lambda category: LABELS.get(str(category), str(category))
