@@ -76,7 +76,8 @@ def test_search_filters_the_list_without_script(rig: Rig, playwright_chromium: A
         page.get_by_label("Search the playlists").fill("road")
         page.get_by_role("button", name="Search").click()
         shown = page.locator("#playlist-list li:not([hidden])")
-        assert sorted(shown.all_inner_texts()) == ["100 Road Songs", "Road Trip 🚗"]
+        assert sorted(text.strip() for text in shown.all_inner_texts()) == [
+            "100 Road Songs", "Road Trip 🚗"]
         assert page.locator("#playlist-list li").count() > 2
     finally:
         context.close()

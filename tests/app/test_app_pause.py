@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.app_support import Rig, make_rig, shot
+from tests.app.app_support import Rig, make_rig, poll, shot
 from tests.reliability.expectation import assert_target_exact
 from transfer.sandbox.faults import Faults
 
@@ -33,8 +33,11 @@ def test_quota_pause_shows_a_countdown_and_resumes(short_waits: Rig, browser_pag
     rig.sandbox.reset_quota()
     rig.sandbox.set_faults(Faults(quota=12, quota_retry_after=QUOTA_WAIT_S))
     page.get_by_role("button", name="Transfer now").click()
-    pause = page.locator("#pause")
-    pause.wait_for(state="visible")
+    poll(lambda: rig.state.job is not None and (rig.state.job.pauses > 0 or rig.state.job.ended),
+         what="the pause")
+    job = rig.state.job
+    assert job is not None and job.pauses > 0, job.view()
+    page.locator("#pause").wait_for(state="visible")
     seconds = int(page.locator("#seconds-left").inner_text())
     assert 0 < seconds <= QUOTA_WAIT_S
     assert page.get_by_text(re.compile("goes on by itself")).is_visible()

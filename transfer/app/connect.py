@@ -50,7 +50,9 @@ class ConnectJob:
 
     @property
     def going(self) -> bool:
-        return not self.finished.is_set()
+        """Still waiting for the browser or Spotify (a log-in that has its answer, or its
+        error, is not: its listener is closed already)."""
+        return not self.finished.is_set() and self.error is None and self.user is None
 
     def _open_browser(self, url: str) -> bool:
         self.start_url = url

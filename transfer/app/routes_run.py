@@ -41,7 +41,8 @@ async def plan(request: Request) -> Response:
         return page(request, "plan.html", "plan", title=TITLE_PLAN,
                     error="Connect both accounts first (or upload a file as the source).")
     job = state.job
-    if job is None or (job.ended and request.query_params.get("again")):
+    if job is None or (job.ended and (request.query_params.get("again")
+                                      or job.kind != "transfer")):
         job = _start_transfer(request)
     if job is not None and job.kind == "transfer" and job.phase in (RUNNING, PAUSED):
         return RedirectResponse("/transfer", status_code=303)

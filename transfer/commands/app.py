@@ -8,10 +8,12 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 
 from transfer.environment import Environment
+from transfer.errors import ConfigError
 from transfer.render.safe import echo
 
 if TYPE_CHECKING:
@@ -42,7 +44,11 @@ def command(env: Environment, no_browser: bool, port: int | None) -> None:
         check_state_folder(settings.home)
         return settings
 
-    load()
+    settings = load()
+    if port is not None and port == urlsplit(settings.redirect_uri).port:
+        raise ConfigError(f"Port {port} is the redirect URI's ({settings.redirect_uri}): the "
+                          "log-in listens there while an account connects.",
+                          advice="Choose another --port, or leave it out for a free one.")
     serve(env, make_state(load, settings_file, env.config_path), port, no_browser)
 
 
