@@ -42,6 +42,11 @@ def test_quota_pause_shows_a_countdown_and_resumes(short_waits: Rig, browser_pag
     assert 0 < seconds <= QUOTA_WAIT_S
     assert page.get_by_text(re.compile("goes on by itself")).is_visible()
     shot(page, "5-transfer-paused")
+    context = page.context
+    page.close()  # the tab closed: the run goes on in the app, and a new tab shows it
+    page = context.new_page()
+    page.goto(f"{rig.origin}/transfer")
+    assert page.locator("#live").count() == 1
     page.get_by_text("The transfer is done.").wait_for(timeout=60_000)
     job = rig.state.job
     assert job is not None and job.pauses >= 1
