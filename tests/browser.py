@@ -3,7 +3,9 @@ per test session (as root, with apt), else the tests that need it are skipped wi
 
 ``chromium`` (a session fixture) gives a :class:`Chromium` that loads a local file with the
 network and every background service off and returns the DOM after load (``dump_dom``) or a
-PNG screenshot (``screenshot``). Import the fixture into a test module to use it::
+PNG screenshot (``screenshot``); ``playwright_chromium`` drives that same executable with
+Playwright (``executable_path``: no browser is ever downloaded). Import the fixture into a test
+module to use it::
 
     from tests.browser import chromium  # noqa: F401  (a fixture)
 """
@@ -169,3 +171,24 @@ class Element:
                 found.append(child)
             found.extend(child.find_all(tag, **attributes))
         return found
+
+
+PLAYWRIGHT_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                   "--disable-component-update", "--disable-sync", "--no-first-run",
+                   "--disable-extensions", "--disable-default-apps", "--mute-audio",
+                   "--no-proxy-server")
+"""Chromium's switches when Playwright drives it (it adds --headless itself)."""
+
+
+@pytest.fixture(scope="session")
+def playwright_chromium(chromium: Chromium) -> Iterator[object]:
+    """A Playwright ``Browser`` driving the same system Chromium (never a downloaded one)."""
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is not installed (the test extra)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium.executable),
+                                             args=list(PLAYWRIGHT_ARGS), headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()

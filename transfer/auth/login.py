@@ -52,6 +52,11 @@ class LoginDialog:
     read_redirect: Callable[[str], str | None]
     open_browser: Callable[[str], bool] | None = None
     timeout: float = BROWSER_TIMEOUT
+    show_dialog: bool = False
+    """Ask Spotify to show its consent page even when the browser is signed in, with a link
+    to switch accounts (the web app connects two accounts one after the other)."""
+    done_url: str | None = None
+    """Where the listener sends the browser after the callback (the web app)."""
 
 
 def log_in(
@@ -66,11 +71,14 @@ def log_in(
     pkce = make_pkce(settings, target.uri)
     state = secrets.token_urlsafe(24)
     url = pkce.authorize_url(state)
+    if dialog.show_dialog:
+        url += "&show_dialog=true"
     if dialog.open_browser is None:
         dialog.show(f"Open this address in a browser and log in as the {account} account:\n{url}")
         callback = _pasted_callback(dialog, state, account)
     else:
-        with LoopbackListener(target, state, account, url) as listener:
+        with LoopbackListener(target, state, account, url,
+                              dialog.done_url) as listener:
             dialog.show(f"Opening the browser to log in the {account} account. If it does not "
                         f"open, visit:\n{url}")
             if not dialog.open_browser(listener.start_url):

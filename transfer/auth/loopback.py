@@ -147,10 +147,28 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(400, "This log-in link is out of date or not from this log-in.")
             return
         self.server.callback = callback
-        if callback.error:
+        if expected.done_url:
+            self._back_to(expected.done_url)
+        elif callback.error:
             self._answer(200, f"Spotify did not grant access ({callback.error}).")
         else:
             self._answer(200, "Logged in. You can close this tab and return to the terminal.")
+
+    def _back_to(self, done_url: str) -> None:
+        """A page that sends the browser on to ``done_url`` (the web app). A page of this
+        listener's rather than a redirect: the app's SameSite=Strict cookie goes with a
+        navigation this same-site page starts, not always with a redirect chain that began at
+        Spotify."""
+        address = html.escape(done_url)
+        body = (f"<!doctype html><meta charset=utf-8><title>spotify-transfer</title>"
+                f'<meta http-equiv="refresh" content="0;url={address}">'
+                f'<p>Logged in. <a href="{address}">Back to spotify-transfer</a></p>').encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _start(self, authorize_url: str) -> None:
         with self.server.lock:
@@ -184,6 +202,7 @@ class _Expected:
     path: str
     state: str
     authorize_url: str | None
+    done_url: str | None = None
 
 
 class _CallbackServer(ThreadingHTTPServer):
@@ -202,13 +221,15 @@ class LoopbackListener:
     """Listens on ``127.0.0.1:<port>`` for the browser's return; use as a context manager."""
 
     def __init__(self, target: RedirectTarget, state: str, account: str,
-                 authorize_url: str | None = None) -> None:
-        """``authorize_url``: where :attr:`start_url` sends the browser."""
+                 authorize_url: str | None = None, done_url: str | None = None) -> None:
+        """``authorize_url``: where :attr:`start_url` sends the browser; ``done_url``: where
+        the browser is sent once the callback came (the web app), instead of a closing page."""
         self._account = account
         self.start_url = f"http://127.0.0.1:{target.port}{START_PATH}"
         try:
             self._server = _CallbackServer(target.port,
-                                           _Expected(target.path, state, authorize_url))
+                                           _Expected(target.path, state, authorize_url,
+                                                     done_url))
         except OSError as error:
             raise ConfigError(
                 f"Cannot listen on 127.0.0.1:{target.port} for the log-in ({error.strerror}).",

@@ -16,4 +16,5 @@ COMMAND_MODULES: list[str] = [
     "sync",
     "schedule",
     "demo",
+    "app",
 ]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.client import HTTPMessage
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 import click
@@ -32,6 +32,9 @@ from transfer.environment import Environment
 from transfer.errors import ConfigError
 from transfer.private import private_folder
 from transfer.sandbox.faults import Faults
+
+if TYPE_CHECKING:
+    from transfer.sandbox.server import SandboxServer
 
 NO_PROXY_VARIABLES = ("no_proxy", "NO_PROXY")
 SOURCE_USER = "alex.old"
@@ -71,12 +74,18 @@ class DemoSettings(Settings):
 @click.option("--keep", is_flag=True, help="Keep the demo's state folder and say where it is.")
 @click.option("--home", "home", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="A new or empty folder for the demo's state (kept afterwards).")
+@click.option("--app", "web_app", is_flag=True,
+              help="Try the web app (`spotify-transfer app`) on the sandbox instead: the setup "
+                   "step is filled in, the accounts connect through the sandbox's log-in page.")
+@click.option("--no-browser", is_flag=True,
+              help="With --app: print the app's address instead of opening a browser.")
 @click.pass_obj
 def command(env: Environment, latency: float, faults: bool, hostile_shapes: bool, keep: bool,
-            home: Path | None) -> None:
+            home: Path | None, web_app: bool, no_browser: bool) -> None:
     """Try the whole transfer on a local Spotify sandbox, with nothing to set up: two
     made-up accounts, a library of a few thousand items, the real log-in, plan, transfer and
-    an independent check of the result. Nothing leaves this machine."""
+    an independent check of the result. Nothing leaves this machine. With --app, the same
+    in the web app, in your browser."""
     from transfer.commands.demo_run import DemoRun
     from transfer.sandbox.builtin import builtin_seed
     from transfer.sandbox.server import SandboxServer
@@ -91,9 +100,32 @@ def command(env: Environment, latency: float, faults: bool, hostile_shapes: bool
             settings = DemoSettings(client_id=server.client_id, redirect_uri=redirect_uri,
                                     api_url=server.api_url, accounts_url=server.accounts_url,
                                     home=folder)
+            if web_app:
+                _run_app(env, server, settings, folder, no_browser)
+                return
             demo_env = Environment(stdout=env.stdout, stderr=env.stderr, stdin=env.stdin,
                                    sleep=env.sleep, traceback=env.traceback, _settings=settings)
             DemoRun(demo_env, server, bad_day, kept=keep or home is not None).run()
+
+
+def _run_app(env: Environment, server: SandboxServer, settings: Settings, folder: Path,
+             no_browser: bool) -> None:
+    """The web app on the sandbox: its settings file (in the demo's folder) starts with the
+    sandbox's client id; the sandbox's log-in page lets the person pick each account."""
+    from transfer.app.settings_file import save_client_id
+    from transfer.app.state import Demo
+    from transfer.commands.app import make_state, serve
+    from transfer.config import _read_toml
+
+    settings_file = folder / "config.toml"
+    save_client_id(settings_file, server.client_id)
+    fixed = settings.model_dump(exclude={"client_id"})
+
+    def load() -> Settings:
+        return DemoSettings(**{**fixed, **_read_toml(settings_file, True)})
+
+    serve(env, make_state(load, settings_file, None, Demo(SOURCE_USER, TARGET_USER)), None,
+          no_browser)
 
 
 @contextmanager
