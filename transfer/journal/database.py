@@ -207,7 +207,7 @@ def journal_error(label: str, error: sqlite3.Error) -> JournalError:
         return JournalError(f"The journal {label} is damaged: {error}.", DAMAGED_ADVICE)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return JournalBusy(
-            f"The journal {label} is locked by another process.",
+            f"Another spotify-transfer run is using the journal {label} (it is locked).",
             "Wait for the other spotify-transfer run to finish, then try again.",
         )
     if name.startswith("SQLITE_FULL"):
