@@ -13,6 +13,7 @@ import click
 
 from transfer.commands.exit_codes import exit_codes
 from transfer.commands.selecting import selection_flags
+from transfer.commands.source_flags import source_flags
 from transfer.environment import Environment
 from transfer.errors import ExitStatus
 from transfer.render.safe import echo
@@ -24,17 +25,7 @@ if TYPE_CHECKING:
 @click.command("plan", epilog=exit_codes(ExitStatus.PAUSED))
 @click.option("--json", "as_json", is_flag=True,
               help="Print the versioned JSON document (docs/plan-json.md) instead of text.")
-@click.option("--from-snapshot", "snapshot", default=None,
-              type=click.Path(path_type=Path, dir_okay=False),
-              help="Read the source from an earlier export instead of the live account.")
-@click.option("--from-file", "from_file", default=None,
-              type=click.Path(path_type=Path),
-              help="Read the source from a file instead of the old account: Spotify's data "
-                   "download (zip or folder), Exportify CSVs (file, folder or zip), a list of "
-                   "Spotify links, or a snapshot.")
-@click.option("--match", is_flag=True,
-              help="With --from-file: look up by search the songs the file names without a "
-                   "Spotify id (exact title and artist only).")
+@source_flags
 @click.option("--full", is_flag=True,
               help="List every playlist and every item that cannot move.")
 @selection_flags

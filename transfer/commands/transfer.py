@@ -19,6 +19,7 @@ import click
 
 from transfer.commands.exit_codes import exit_codes
 from transfer.commands.selecting import selection_flags
+from transfer.commands.source_flags import source_flags
 from transfer.environment import Environment
 from transfer.errors import ConfigError, ExitStatus, TransferError
 from transfer.render.safe import echo, safe_name
@@ -41,17 +42,7 @@ NO_TERMINAL = ConfigError(
     ExitStatus.USAGE: "usage or settings error, bad input file, or the same account twice",
 }))
 @click.option("-y", "--yes", is_flag=True, help="Apply the plan without asking.")
-@click.option("--from-snapshot", "snapshot", default=None,
-              type=click.Path(path_type=Path, dir_okay=False),
-              help="Read the source from an earlier export (when the old account is gone).")
-@click.option("--from-file", "from_file", default=None,
-              type=click.Path(path_type=Path),
-              help="Read the source from a file instead of the old account: Spotify's data "
-                   "download (zip or folder), Exportify CSVs (file, folder or zip), a list of "
-                   "Spotify links, or a snapshot.")
-@click.option("--match", is_flag=True,
-              help="With --from-file: look up by search the songs the file names without a "
-                   "Spotify id (exact title and artist only).")
+@source_flags
 @click.option("--full", is_flag=True,
               help="List every playlist and every item that cannot move.")
 @click.option("--now", is_flag=True,

@@ -19,6 +19,7 @@ import click
 
 from transfer.commands.exit_codes import exit_codes
 from transfer.commands.selecting import checked_selection_flags
+from transfer.commands.source_flags import checked_source_flags
 from transfer.environment import Environment
 from transfer.errors import ExitStatus
 from transfer.render.safe import echo
@@ -34,16 +35,7 @@ if TYPE_CHECKING:
     ExitStatus.ERROR: "something differs (listed), or an error"}))
 @click.option("--json", "as_json", is_flag=True,
               help="Print the versioned JSON document (docs/verify-json.md) instead of text.")
-@click.option("--from-snapshot", "snapshot", default=None,
-              type=click.Path(path_type=Path, dir_okay=False),
-              help="Check against an earlier export instead of the live old account.")
-@click.option("--from-file", "from_file", default=None,
-              type=click.Path(path_type=Path),
-              help="Check against the file the transfer came from: Spotify's data download "
-                   "(zip or folder), Exportify CSVs, a list of Spotify links, or a snapshot.")
-@click.option("--match", is_flag=True,
-              help="With --from-file: look up by search the songs the file names without a "
-                   "Spotify id, as `transfer --match` did, and check them too.")
+@checked_source_flags
 @click.option("--full", is_flag=True,
               help="List every difference and every item that cannot move.")
 @checked_selection_flags
